@@ -34,7 +34,7 @@ cat > "$dir/package.json" <<JSON
   "scripts": {
     "build": "tsup",
     "typecheck": "tsc --noEmit",
-    "test": "vitest run",
+    "test": "vitest run --reporter=default --reporter=json --outputFile=.vitest-results.json",
     "check:package": "publint --strict && attw --pack . --profile node16"
   },
   "dependencies": { $deps }

@@ -1,0 +1,329 @@
+/**
+ * One call that evaluates a judge's verdicts against reference labels and returns a JSON-ready
+ * report: accuracy, per-class and macro P/R/F1, Cohen's kappa, confusion matrix, failure counts and
+ * optional bootstrap intervals. Also the paired bootstrap of two judges on the same samples.
+ */
+
+import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import {
+  type BootstrapOptions,
+  bootstrapReplicates,
+  type ConfidenceInterval,
+  percentileInterval,
+  resolveBootstrap,
+} from './bootstrap.js';
+import {
+  type ClassificationMetrics,
+  type ClassificationOptions,
+  classificationFromCounts,
+  classificationStatsInto,
+  STAT,
+  STAT_LENGTH,
+} from './classification-metrics.js';
+import {
+  CONFUSION_CELLS,
+  CONFUSION_COLS,
+  type ConfusionMatrix,
+  confusionCounts,
+  jointCodes,
+  toConfusionMatrix,
+} from './confusion-matrix.js';
+import {
+  CODE_FAILURE,
+  CODE_TIE,
+  encodeVerdicts,
+  type FailurePolicy,
+  type VerdictOrFailure,
+} from './verdict-encoding.js';
+
+/** The headline metrics that get bootstrap intervals. */
+export const HEADLINE_METRICS = [
+  'accuracy',
+  'macroPrecision',
+  'macroRecall',
+  'macroF1',
+  'cohenKappa',
+] as const;
+/** One of {@link HEADLINE_METRICS}. */
+export type HeadlineMetric = (typeof HEADLINE_METRICS)[number];
+
+const HEADLINE_SLOTS: readonly number[] = [
+  STAT.accuracy,
+  STAT.macroPrecision,
+  STAT.macroRecall,
+  STAT.macroF1,
+  STAT.cohenKappa,
+];
+
+/** Inputs of {@link evaluateJudge}. */
+export interface EvaluateJudgeOptions extends ClassificationOptions {
+  /** The judge's verdicts; `null` / `undefined` marks a parse failure. */
+  predictions: ArrayLike<VerdictOrFailure> | Uint8Array;
+  /**
+   * Reference verdicts, aligned by position. A `null` label (the reference itself failed to parse)
+   * drops the sample, as JudgeLM's `if_filter_minus_one=True` does (baaivision/JudgeLM
+   * judgelm/llm_judge/eval_model_judgement.py, commit 00c45169); the count is reported.
+   */
+  labels: ArrayLike<VerdictOrFailure> | Uint8Array;
+  /** What to do with prediction parse failures. Default `'count-separately'`. */
+  failurePolicy?: FailurePolicy;
+  /** Bootstrap intervals for the headline metrics; omitted or `false` for none. */
+  bootstrap?: BootstrapOptions | false;
+}
+
+/** The report of {@link evaluateJudge}. Plain data: `JSON.stringify` writes it (NaN as null). */
+export interface JudgeReport extends ClassificationMetrics {
+  /** Samples scored (after the drops below). */
+  n: number;
+  /** Samples given. */
+  inputSamples: number;
+  /** Samples dropped because their label failed to parse. */
+  droppedLabelFailures: number;
+  /** Prediction parse failures among the samples with a valid label (before the policy applies). */
+  predictionFailures: number;
+  /** Share of prediction failures among samples with a valid label. */
+  predictionFailureRate: number;
+  /** The failure policy that was applied. */
+  failurePolicy: FailurePolicy;
+  /** Confusion matrix (rows true, columns predicted) with per-row failure counts. */
+  confusion: ConfusionMatrix;
+  /** Percentile bootstrap intervals of the headline metrics, when asked for. */
+  ci?: Record<HeadlineMetric, ConfidenceInterval>;
+}
+
+/** Prepared, aligned codes of a judge after label drops and the failure policy. */
+export interface PreparedJudgeCodes {
+  labels: Uint8Array;
+  predictions: Uint8Array;
+  droppedLabelFailures: number;
+  predictionFailures: number;
+}
+
+/**
+ * Align predictions with labels: drop samples with a failed label, count prediction failures,
+ * apply `failurePolicy` (`'as-tie'` maps them to tie, `'drop'` removes them, `'count-separately'`
+ * keeps code 3). Returns fresh arrays.
+ */
+export function prepareJudgeCodes(
+  predictions: ArrayLike<VerdictOrFailure> | Uint8Array,
+  labels: ArrayLike<VerdictOrFailure> | Uint8Array,
+  failurePolicy: FailurePolicy = 'count-separately',
+  extra?: ArrayLike<VerdictOrFailure> | Uint8Array,
+): PreparedJudgeCodes & { extra?: Uint8Array } {
+  if (predictions.length !== labels.length)
+    throw new ShapeMismatchError('predictions vs labels', [labels.length], [predictions.length]);
+  if (extra !== undefined && extra.length !== labels.length)
+    throw new ShapeMismatchError('second predictions vs labels', [labels.length], [extra.length]);
+  if (failurePolicy !== 'count-separately' && failurePolicy !== 'as-tie' && failurePolicy !== 'drop')
+    throw new InvalidArgumentError('failurePolicy', `unknown policy ${JSON.stringify(failurePolicy)}`);
+  const p = encodeVerdicts(predictions);
+  const l = encodeVerdicts(labels);
+  const e = extra === undefined ? undefined : encodeVerdicts(extra);
+  const n = l.length;
+  const keep = new Uint8Array(n);
+  let kept = 0;
+  let droppedLabelFailures = 0;
+  let predictionFailures = 0;
+  for (let i = 0; i < n; i++) {
+    if (l[i] === CODE_FAILURE) {
+      droppedLabelFailures++;
+      continue;
+    }
+    const fail = p[i] === CODE_FAILURE || (e !== undefined && e[i] === CODE_FAILURE);
+    if (p[i] === CODE_FAILURE) predictionFailures++;
+    if (fail && failurePolicy === 'drop') continue;
+    keep[i] = 1;
+    kept++;
+  }
+  const labelsOut = new Uint8Array(kept);
+  const predsOut = new Uint8Array(kept);
+  const extraOut = e === undefined ? undefined : new Uint8Array(kept);
+  const asTie = failurePolicy === 'as-tie';
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!keep[i]) continue;
+    labelsOut[j] = l[i]!;
+    predsOut[j] = asTie && p[i] === CODE_FAILURE ? CODE_TIE : p[i]!;
+    if (extraOut !== undefined) extraOut[j] = asTie && e![i] === CODE_FAILURE ? CODE_TIE : e![i]!;
+    j++;
+  }
+  const out: PreparedJudgeCodes & { extra?: Uint8Array } = {
+    labels: labelsOut,
+    predictions: predsOut,
+    droppedLabelFailures,
+    predictionFailures,
+  };
+  if (extraOut !== undefined) out.extra = extraOut;
+  return out;
+}
+
+/**
+ * Evaluate a judge against reference labels.
+ *
+ * Reproduces the PandaLM README table on the PandaLM test set with `failurePolicy: 'as-tie'`
+ * (GPT-3.5: accuracy 0.7107, macro P/R/F1 0.5879 / 0.5736 / 0.5755) and JudgeLM's
+ * `calculate_metrics` agreement / macro P/R/F1 (labels that failed to parse dropped, prediction
+ * failures as tie). With the default `'count-separately'` a failure is always wrong and never a
+ * class. Intervals: seeded percentile bootstrap over samples (see {@link BootstrapOptions}).
+ */
+export function evaluateJudge(options: EvaluateJudgeOptions): JudgeReport {
+  const failurePolicy = options.failurePolicy ?? 'count-separately';
+  const prep = prepareJudgeCodes(options.predictions, options.labels, failurePolicy);
+  const joint = jointCodes(prep.labels, prep.predictions);
+  const counts = confusionCounts(joint);
+  const cls: ClassificationOptions = {};
+  if (options.classes !== undefined) cls.classes = options.classes;
+  if (options.zeroDivision !== undefined) cls.zeroDivision = options.zeroDivision;
+  const metrics = classificationFromCounts(counts, cls);
+  const valid = options.labels.length - prep.droppedLabelFailures;
+  const report: JudgeReport = {
+    n: joint.length,
+    inputSamples: options.labels.length,
+    droppedLabelFailures: prep.droppedLabelFailures,
+    predictionFailures: prep.predictionFailures,
+    predictionFailureRate: valid > 0 ? prep.predictionFailures / valid : Number.NaN,
+    failurePolicy,
+    ...metrics,
+    confusion: toConfusionMatrix(counts),
+  };
+  if (options.bootstrap) report.ci = bootstrapJudgeMetrics(joint, counts, cls, options.bootstrap);
+  return report;
+}
+
+function bootstrapJudgeMetrics(
+  joint: Uint8Array,
+  counts: Float64Array,
+  cls: ClassificationOptions,
+  bootstrap: BootstrapOptions,
+): Record<HeadlineMetric, ConfidenceInterval> {
+  const { confidence } = resolveBootstrap(bootstrap);
+  const full = classificationStatsInto(counts, cls, new Float64Array(STAT_LENGTH));
+  const scratch = new Float64Array(STAT_LENGTH);
+  const k = HEADLINE_SLOTS.length;
+  const reps = bootstrapReplicates(
+    joint,
+    CONFUSION_CELLS,
+    k,
+    (hist, out) => {
+      classificationStatsInto(hist, cls, scratch);
+      for (let s = 0; s < k; s++) out[s] = scratch[HEADLINE_SLOTS[s]!]!;
+    },
+    bootstrap,
+  );
+  const ci = {} as Record<HeadlineMetric, ConfidenceInterval>;
+  HEADLINE_METRICS.forEach((name, s) => {
+    ci[name] = percentileInterval(reps, k, s, full[HEADLINE_SLOTS[s]!]!, confidence);
+  });
+  return ci;
+}
+
+/** The paired comparison of one headline metric between two judges. */
+export interface PairedDifference extends ConfidenceInterval {
+  /** Metric of judge A on the full sample. */
+  a: number;
+  /** Metric of judge B on the full sample. */
+  b: number;
+  /**
+   * Two-sided bootstrap p-value of "no difference": `min(1, 2 · min(P*(Δ ≤ 0), P*(Δ ≥ 0)))` over the
+   * replicates Δ* (the percentile-bootstrap test, e.g. Koehn 2004's paired bootstrap).
+   */
+  pValue: number;
+}
+
+/** Inputs of {@link pairedBootstrap}. */
+export interface PairedBootstrapOptions extends ClassificationOptions {
+  /** Verdicts of judge A. */
+  predictionsA: ArrayLike<VerdictOrFailure> | Uint8Array;
+  /** Verdicts of judge B, on the same samples in the same order. */
+  predictionsB: ArrayLike<VerdictOrFailure> | Uint8Array;
+  /** Shared reference labels (`null` drops the sample, as in {@link evaluateJudge}). */
+  labels: ArrayLike<VerdictOrFailure> | Uint8Array;
+  /** Failure policy for both judges (`'drop'` drops a sample when either judge failed). */
+  failurePolicy?: FailurePolicy;
+  /** Resamples, seed, confidence. */
+  bootstrap?: BootstrapOptions;
+}
+
+/** Result of {@link pairedBootstrap}: A − B for each headline metric, resampling samples jointly. */
+export interface PairedBootstrapReport {
+  n: number;
+  difference: Record<HeadlineMetric, PairedDifference>;
+}
+
+/**
+ * Paired bootstrap of the difference (A − B) of every headline metric between two judges scored
+ * on the same samples: each resample draws sample indices once and applies them to both judges,
+ * so the sample-to-sample correlation of the two judges is kept. Joint code per sample is
+ * `label·16 + predA·4 + predB` (48 bins).
+ */
+export function pairedBootstrap(options: PairedBootstrapOptions): PairedBootstrapReport {
+  const failurePolicy = options.failurePolicy ?? 'count-separately';
+  const prep = prepareJudgeCodes(options.predictionsA, options.labels, failurePolicy, options.predictionsB);
+  const a = prep.predictions;
+  const b = prep.extra!;
+  const n = a.length;
+  const codes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) codes[i] = prep.labels[i]! * 16 + a[i]! * 4 + b[i]!;
+  const cls: ClassificationOptions = {};
+  if (options.classes !== undefined) cls.classes = options.classes;
+  if (options.zeroDivision !== undefined) cls.zeroDivision = options.zeroDivision;
+  const ca = new Float64Array(CONFUSION_CELLS);
+  const cb = new Float64Array(CONFUSION_CELLS);
+  const sa = new Float64Array(STAT_LENGTH);
+  const sb = new Float64Array(STAT_LENGTH);
+  const k = HEADLINE_SLOTS.length;
+  const split = (hist: Float64Array): void => {
+    ca.fill(0);
+    cb.fill(0);
+    for (let code = 0; code < 48; code++) {
+      const c = hist[code]!;
+      if (c === 0) continue;
+      const l = code >> 4;
+      ca[l * CONFUSION_COLS + ((code >> 2) & 3)]! += c;
+      cb[l * CONFUSION_COLS + (code & 3)]! += c;
+    }
+    classificationStatsInto(ca, cls, sa);
+    classificationStatsInto(cb, cls, sb);
+  };
+  const full = new Float64Array(48);
+  for (let i = 0; i < n; i++) full[codes[i]!]! += 1;
+  split(full);
+  const fullA = sa.slice();
+  const fullB = sb.slice();
+  const bs = options.bootstrap ?? {};
+  const { confidence } = resolveBootstrap(bs);
+  const reps = bootstrapReplicates(
+    codes,
+    48,
+    k,
+    (hist, out) => {
+      split(hist);
+      for (let s = 0; s < k; s++) out[s] = sa[HEADLINE_SLOTS[s]!]! - sb[HEADLINE_SLOTS[s]!]!;
+    },
+    bs,
+  );
+  const difference = {} as Record<HeadlineMetric, PairedDifference>;
+  const resamples = reps.length / k;
+  HEADLINE_METRICS.forEach((name, s) => {
+    const slot = HEADLINE_SLOTS[s]!;
+    const av = fullA[slot]!;
+    const bv = fullB[slot]!;
+    const ci = percentileInterval(reps, k, s, av - bv, confidence);
+    let le = 0;
+    let ge = 0;
+    let m = 0;
+    for (let r = 0; r < resamples; r++) {
+      const d = reps[r * k + s]!;
+      if (Number.isNaN(d)) continue;
+      m++;
+      if (d <= 0) le++;
+      if (d >= 0) ge++;
+    }
+    difference[name] = {
+      ...ci,
+      a: av,
+      b: bv,
+      pValue: m > 0 ? Math.min(1, (2 * Math.min(le, ge)) / m) : Number.NaN,
+    };
+  });
+  return { n, difference };
+}
