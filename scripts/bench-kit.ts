@@ -13,7 +13,10 @@ export interface Timing {
 }
 
 /** Call `fn` until `minSeconds` have passed (at least `minReps` times) after a warm-up; report the median. */
-export function timeIt(fn: () => unknown, options: { minSeconds?: number; minReps?: number; warmup?: number } = {}): Timing {
+export function timeIt(
+  fn: () => unknown,
+  options: { minSeconds?: number; minReps?: number; warmup?: number } = {},
+): Timing {
   const { minSeconds = 1, minReps = 5, warmup = 2 } = options;
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];
@@ -32,7 +35,11 @@ export function timeIt(fn: () => unknown, options: { minSeconds?: number; minRep
  * Returns `undefined` with a message on stderr when python3 (or numpy) is missing, so a benchmark
  * still prints its own figure.
  */
-export function runPythonPeer<T = Record<string, number>>(script: string, args: string[] = [], input?: string): T | undefined {
+export function runPythonPeer<T = Record<string, number>>(
+  script: string,
+  args: string[] = [],
+  input?: string,
+): T | undefined {
   const res = spawnSync('python3', [script, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (res.error || res.status !== 0) {
     process.stderr.write(`python peer ${script} failed: ${res.error?.message ?? res.stderr}\n`);

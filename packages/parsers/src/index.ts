@@ -1,1 +1,82 @@
-export {};
+/**
+ * @judgekit/parsers — turn judge model text into typed verdicts. One parser per output format
+ * (JudgeLM, JudgeLRM, PandaLM, MT-Bench, Prometheus), each with a `strict` mode that reproduces the
+ * upstream parser exactly and a `lenient` mode that recovers what a human would read and reports
+ * how (`recoveredBy`). Parsers never throw on model text: bad text is a typed `ParseFailure` with a
+ * reason code and the raw text.
+ *
+ * @packageDocumentation
+ */
+
+export type { BaseParseOptions, CommonRecoveryStep, JudgeTextInput, ParseMode } from './judge-input.js';
+export {
+  type JudgeLmFailureReason,
+  type JudgeLmMultiParseOptions,
+  type JudgeLmMultiScores,
+  type JudgeLmParseOptions,
+  type JudgeLmRecoveryStep,
+  type JudgeLmScores,
+  type JudgeLmSingleParseOptions,
+  type JudgeLmSingleScore,
+  type JudgeLmUpstreamResult,
+  parseJudgeLm,
+  parseJudgeLmMulti,
+  parseJudgeLmSingle,
+  parseJudgeLmUpstream,
+} from './judgelm-parser.js';
+export {
+  extractJudgeLrmSolution,
+  filterPandaLmSpecialTokens,
+  type JudgeLrmExtraction,
+  type JudgeLrmFailureReason,
+  type JudgeLrmInferenceResult,
+  type JudgeLrmParseOptions,
+  type JudgeLrmRecoveryStep,
+  type JudgeLrmScores,
+  type JudgeLrmSingleFailureReason,
+  type JudgeLrmSingleScore,
+  type JudgeLrmSolution,
+  type JudgeLrmStructure,
+  judgeLrmBenchmarkPredText,
+  judgeLrmPandaLmLabel,
+  parseJudgeLrm,
+  parseJudgeLrmSingle,
+  parseJudgeLrmUpstreamLabel,
+  validateJudgeLrmStructure,
+} from './judgelrm-parser.js';
+export {
+  MT_BENCH_TIE_DELTA,
+  type MtBenchFailureReason,
+  type MtBenchPairParseOptions,
+  type MtBenchPairVerdict,
+  type MtBenchRating,
+  type MtBenchRecoveryStep,
+  parseMtBenchPair,
+  parseMtBenchPairUpstream,
+  parseMtBenchSingle,
+  parseMtBenchSingleUpstream,
+} from './mt-bench-parser.js';
+export {
+  type PandaLmFailureReason,
+  type PandaLmParseOptions,
+  type PandaLmRecoveryStep,
+  type PandaLmVerdict,
+  parsePandaLm,
+  parsePandaLmUpstream,
+} from './pandalm-parser.js';
+export {
+  getParser,
+  type Judgment,
+  type JudgeOutputParser,
+  listParsers,
+  type RegistryParseOptions,
+} from './parser-registry.js';
+export {
+  type PrometheusFailureReason,
+  type PrometheusRecoveryStep,
+  type PrometheusRelativeParseOptions,
+  type PrometheusScore,
+  type PrometheusVerdict,
+  parsePrometheusAbsolute,
+  parsePrometheusRelative,
+} from './prometheus-parser.js';

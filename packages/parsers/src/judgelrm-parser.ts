@@ -1,0 +1,522 @@
+/**
+ * JudgeLRM answer-tag parser: `<think>…</think><answer>s1</answer><answer>s2</answer>`.
+ *
+ * Upstream reads the tags in three places that disagree; strict mode offers each by name
+ * (`extraction` option, default `'reward'`, the first-named reference):
+ * - `'reward'` — NuoJohnChen/JudgeLRM, src/verl/utils/reward_score/judgelrm.py::extract_solution
+ *   (commit 1b20721, byte-identical at 8f7436c): split after the first `Assistant:` (else
+ *   `<|im_start|>assistant`), regex `<answer>(.*?)</answer>` with DOTALL, `int(x.strip())` of the
+ *   first two matches, both in [0, 10].
+ * - `'pandalm-inference'` — NuoJohnChen/JudgeLRM, pandalm/utils/judgelrm_inference.py
+ *   (commit e60f305): `postprocess_output` (text between the first `<|im_start|>assistant` and the
+ *   next, then between the first `</think>` and the next; on failure the output is replaced by
+ *   `<answer>0</answer><answer>0</answer>`), special-token filter, then
+ *   `parse_judge_lrm_response`: `re.findall(r'<answer>\s*(\d+)\s*</answer>')`, first two, no range
+ *   check; fewer than 2 → label 0 (tie).
+ * - `'judgelm-benchmark'` — NuoJohnChen/JudgeLRM, judgelm/judgelm/llm_judge/gen_model_judgement.py
+ *   `--judge-format judgelrm` (commit e60f305, as the spec §5.3 describes it): regex
+ *   `<answer>\s*([0-9]+(?:\.[0-9]+)?)\s*</answer>` on the continuation; ≥ 2 matches give
+ *   `pred_text = "a b"` (first two), else `"-1 -1"`.
+ */
+
+import {
+  type ParseResult,
+  parseFailure,
+  parseSuccess,
+  type ScorePair,
+  type Verdict,
+  verdictFromScores,
+} from '@judgekit/core';
+import {
+  type BaseParseOptions,
+  cleanJudgeText,
+  type JudgeTextInput,
+  splitJudgeInput,
+  stripThink,
+  withReasoningFallback,
+} from './judge-input.js';
+import { parseJudgeLm } from './judgelm-parser.js';
+import { PY_D, PY_S, pyCount, pyFloat, pyInt, pyStrip } from './python-compat.js';
+
+/** Which upstream reading of the answer tags strict mode copies (see the module doc). */
+export type JudgeLrmExtraction = 'reward' | 'pandalm-inference' | 'judgelm-benchmark';
+
+/** Options of {@link parseJudgeLrm}. */
+export interface JudgeLrmParseOptions extends BaseParseOptions {
+  /** Upstream reading copied by strict mode; default `'reward'`. Ignored in lenient mode. */
+  extraction?: JudgeLrmExtraction;
+  /**
+   * What the text is. `'completion'` (default): the judge's completion after the prompt's
+   * prefilled `<think>` — what `formatJudgeOutput('judgelrm-answer-tags', …)` writes and what an
+   * OpenAI-compatible server returns. For the `'reward'` and `'pandalm-inference'` extractions it
+   * is prefixed with {@link JudgeLrmParseOptions.prefill} to rebuild the decoded sequence upstream
+   * sees. `'full-sequence'`: the text is already the decoded prompt + response (what verl hands the
+   * reward) and is used as is.
+   */
+  input?: 'completion' | 'full-sequence';
+  /** Prefix that rebuilds the decoded sequence from a completion; default `'<|im_start|>assistant\n<think>'`. */
+  prefill?: string;
+}
+
+/** A parsed JudgeLRM pairwise judgment. */
+export interface JudgeLrmScores {
+  /** `[score of Assistant 1, score of Assistant 2]`. */
+  scores: ScorePair;
+  /**
+   * `verdictFromScores(scores, 0)`: 3-class, equal scores tie (the PandaLM-inference rule). Note
+   * the training reward instead compares the binary relation `s1 >= s2`.
+   */
+  verdict: Verdict;
+}
+
+/**
+ * Why a JudgeLRM parse failed.
+ * - `empty-output`: no text.
+ * - `missing-response-header`: (`reward`) neither `Assistant:` nor `<|im_start|>assistant` occurs.
+ * - `missing-think-close`: (`pandalm-inference`) `postprocess_output` raised (no `</think>` or no
+ *   header); upstream substitutes `<answer>0</answer><answer>0</answer>` (a tie).
+ * - `too-few-answer-tags`: fewer than 2 matching `<answer>` tags.
+ * - `invalid-answer-number`: (`reward`) a tag's content is not a Python `int()` (e.g. `8.5`, `eight`).
+ * - `score-out-of-range`: a score outside [0, 10].
+ * - `no-scores-found`: (lenient) no reading yields two scores.
+ */
+export type JudgeLrmFailureReason =
+  | 'empty-output'
+  | 'missing-response-header'
+  | 'missing-think-close'
+  | 'too-few-answer-tags'
+  | 'invalid-answer-number'
+  | 'score-out-of-range'
+  | 'no-scores-found';
+
+/** Lenient recovery steps specific to JudgeLRM (besides the shared ones and JudgeLM's). */
+export type JudgeLrmRecoveryStep =
+  /** Tags in another case (`<Answer>`) or decorated content (`**8**`, `8/10`, `Score: 8`, decimals). */
+  | 'answer-tag-variant'
+  /** More than two answer tags: the last two were taken (the final answer). */
+  | 'last-two-answer-tags'
+  /** One tag held both scores (`<answer>8, 6</answer>`). */
+  | 'single-tag-two-scores'
+  /** The last `<answer>` was not closed (stop string or truncation). */
+  | 'unclosed-answer-tag'
+  /** The answers were only inside the think block. */
+  | 'answers-inside-think'
+  /** No answer tags: the scores were read the JudgeLM way (scores line, labels, JSON). */
+  | 'no-answer-tags';
+
+const DEFAULT_PREFILL = '<|im_start|>assistant\n<think>';
+
+/** Python `s.split(sep)[index]`, or `undefined` where Python raises IndexError. */
+function pySplitAt(s: string, sep: string, index: number): string | undefined {
+  let start = 0;
+  for (let i = 0; i < index; i++) {
+    const at = s.indexOf(sep, start);
+    if (at === -1) return undefined;
+    start = at + sep.length;
+  }
+  const end = s.indexOf(sep, start);
+  return end === -1 ? s.slice(start) : s.slice(start, end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'reward': extract_solution + validate_response_structure
+// ---------------------------------------------------------------------------------------------
+
+const REWARD_ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/g;
+
+/** What `extract_solution` returns, with the reason when the answer is `None`. */
+export interface JudgeLrmSolution {
+  /** `[s1, s2]` (Python ints in [0, 10]), or `null` where upstream returns `None`. */
+  scores: ScorePair | null;
+  /** `processed_str`: the text after the response header, or the whole string when there is none. */
+  processed: string;
+  /** Why `scores` is null. */
+  reason?: 'missing-response-header' | 'too-few-answer-tags' | 'invalid-answer-number' | 'score-out-of-range';
+}
+
+/**
+ * JudgeLRM's `extract_solution(solution_str)` exactly (NuoJohnChen/JudgeLRM,
+ * src/verl/utils/reward_score/judgelrm.py, commit 1b20721). `solution_str` is the decoded prompt +
+ * response with special tokens kept.
+ */
+export function extractJudgeLrmSolution(solutionStr: string): JudgeLrmSolution {
+  const s = typeof solutionStr === 'string' ? solutionStr : '';
+  // `s.split(header, 1)[1]`: everything after the first occurrence.
+  let processed: string;
+  const a = s.indexOf('Assistant:');
+  if (a !== -1) processed = s.slice(a + 'Assistant:'.length);
+  else {
+    const b = s.indexOf('<|im_start|>assistant');
+    if (b === -1) return { scores: null, processed: s, reason: 'missing-response-header' };
+    processed = s.slice(b + '<|im_start|>assistant'.length);
+  }
+  const matches: string[] = [];
+  REWARD_ANSWER_RE.lastIndex = 0;
+  for (
+    let m = REWARD_ANSWER_RE.exec(processed);
+    m !== null && matches.length < 2;
+    m = REWARD_ANSWER_RE.exec(processed)
+  ) {
+    matches.push(m[1]!);
+  }
+  if (matches.length < 2) return { scores: null, processed, reason: 'too-few-answer-tags' };
+  const s1 = pyInt(pyStrip(matches[0]!));
+  const s2 = pyInt(pyStrip(matches[1]!));
+  if (s1 === null || s2 === null) return { scores: null, processed, reason: 'invalid-answer-number' };
+  if (!(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10))
+    return { scores: null, processed, reason: 'score-out-of-range' };
+  return { scores: [s1, s2], processed };
+}
+
+/** Result of {@link validateJudgeLrmStructure}. */
+export interface JudgeLrmStructure {
+  /** `1.0` well formed; `-0.5` tags fine but a score is not an int in [0, 10]; `-1.0` wrong tag count / order / match count. */
+  score: 1 | -0.5 | -1;
+  /** Why the score is below 1. */
+  reason?: 'tag-count' | 'tag-order' | 'answer-match-count' | 'invalid-answer-number' | 'score-out-of-range';
+}
+
+/**
+ * JudgeLRM's `validate_response_structure(processed_str)` exactly (R_format before weighting;
+ * NuoJohnChen/JudgeLRM, src/verl/utils/reward_score/judgelrm.py, commit 1b20721): counts
+ * `<think>` 1, `</think>` 1, `<answer>` 2, `</answer>` 2; order of first occurrences; exactly two
+ * `<answer>(.*?)</answer>` matches; `int()` of both in [0, 10].
+ */
+export function validateJudgeLrmStructure(processed: string): JudgeLrmStructure {
+  const s = typeof processed === 'string' ? processed : '';
+  const tags: [string, number][] = [
+    ['<think>', 1],
+    ['</think>', 1],
+    ['<answer>', 2],
+    ['</answer>', 2],
+  ];
+  for (const [tag, expected] of tags) {
+    if (pyCount(s, tag) !== expected) return { score: -1, reason: 'tag-count' };
+  }
+  const thinkStart = s.indexOf('<think>');
+  const thinkEnd = s.indexOf('</think>');
+  const answerStart = s.indexOf('<answer>');
+  const answerEnd = s.indexOf('</answer>');
+  if (thinkStart > thinkEnd || thinkEnd > answerStart || answerStart > answerEnd)
+    return { score: -1, reason: 'tag-order' };
+  const matches: string[] = [];
+  REWARD_ANSWER_RE.lastIndex = 0;
+  for (let m = REWARD_ANSWER_RE.exec(s); m !== null; m = REWARD_ANSWER_RE.exec(s)) matches.push(m[1]!);
+  if (matches.length !== 2) return { score: -1, reason: 'answer-match-count' };
+  const s1 = pyInt(pyStrip(matches[0]!));
+  const s2 = pyInt(pyStrip(matches[1]!));
+  if (s1 === null || s2 === null) return { score: -0.5, reason: 'invalid-answer-number' };
+  if (!(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10)) return { score: -0.5, reason: 'score-out-of-range' };
+  return { score: 1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 'pandalm-inference': postprocess_output + filter_special_token + parse_judge_lrm_response
+// ---------------------------------------------------------------------------------------------
+
+const PANDALM_SPECIAL =
+  /<unk>|<pad>|<s>|<\/s>|\[PAD\]|<\|endoftext\|>|\[UNK\]|\[CLS\]|\[MASK\]|<\|startofpiece\|>|<\|endofpiece\|>|\[gMASK\]|\[sMASK\]/g;
+const INFERENCE_ANSWER_RE = new RegExp(`<answer>${PY_S}*(${PY_D}+)${PY_S}*</answer>`, 'gu');
+const BENCHMARK_ANSWER_RE = new RegExp(`<answer>${PY_S}*([0-9]+(?:\\.[0-9]+)?)${PY_S}*</answer>`, 'gu');
+
+/** The special-token filter of PandaLM / JudgeLRM inference: `pattern.sub("", text.strip()).strip()`. */
+export function filterPandaLmSpecialTokens(text: string): string {
+  return pyStrip(pyStrip(text).replace(PANDALM_SPECIAL, ''));
+}
+
+/** JudgeLRM `postprocess_output` (judgelrm_inference.py): `undefined` where upstream hits its `except`. */
+function judgeLrmPostprocess(text: string): string | undefined {
+  const afterHeader = pySplitAt(pyStrip(text), '<|im_start|>assistant', 1);
+  if (afterHeader === undefined) return undefined;
+  const afterThink = pySplitAt(pyStrip(afterHeader), '</think>', 1);
+  if (afterThink === undefined) return undefined;
+  return pyStrip(afterThink);
+}
+
+/** Upstream view of JudgeLRM's PandaLM-test inference for one output (see {@link judgeLrmPandaLmLabel}). */
+export interface JudgeLrmInferenceResult {
+  /** The stored `output` field: the post-processed, filtered tail. */
+  output: string;
+  /** `result`: `1` response 1 better, `2` response 2 better, `0` tie — and `0` for every failure. */
+  label: 0 | 1 | 2;
+  /** The first two integer answers, when there were two. */
+  scores: ScorePair | null;
+  /** Why `scores` is null. */
+  reason?: 'missing-think-close' | 'too-few-answer-tags';
+}
+
+/**
+ * JudgeLRM's PandaLM-test inference exactly (NuoJohnChen/JudgeLRM,
+ * pandalm/utils/judgelrm_inference.py, commit e60f305): `postprocess_output`, then
+ * `filter_special_token`, then `parse_judge_lrm_response`. `decoded` is the full decoded sequence
+ * (prompt + response, special tokens kept). Upstream's label convention: anything unparsable is 0.
+ */
+export function judgeLrmPandaLmLabel(decoded: string): JudgeLrmInferenceResult {
+  const post = judgeLrmPostprocess(typeof decoded === 'string' ? decoded : '');
+  const output = filterPandaLmSpecialTokens(post ?? '<answer>0</answer><answer>0</answer>');
+  const answers: string[] = [];
+  INFERENCE_ANSWER_RE.lastIndex = 0;
+  for (
+    let m = INFERENCE_ANSWER_RE.exec(output);
+    m !== null && answers.length < 2;
+    m = INFERENCE_ANSWER_RE.exec(output)
+  ) {
+    answers.push(m[1]!);
+  }
+  if (post === undefined) return { output, label: 0, scores: null, reason: 'missing-think-close' };
+  if (answers.length < 2) return { output, label: 0, scores: null, reason: 'too-few-answer-tags' };
+  const s1 = pyFloat(answers[0]!)!;
+  const s2 = pyFloat(answers[1]!)!;
+  const label = s1 > s2 ? 1 : s1 < s2 ? 2 : 0;
+  return { output, label, scores: [s1, s2] };
+}
+
+/**
+ * The `pred_text` JudgeLRM's JudgeLM-benchmark generation stores for one continuation
+ * (`gen_model_judgement.py --judge-format judgelrm`): `"a b"` from the first two
+ * `<answer>\s*([0-9]+(?:\.[0-9]+)?)\s*</answer>` matches, else `"-1 -1"`. JudgeLM's `parse_score`
+ * then reads it, so `"-1 -1"` becomes a tie.
+ */
+export function judgeLrmBenchmarkPredText(continuation: string): string {
+  const s = typeof continuation === 'string' ? continuation : '';
+  const found: string[] = [];
+  BENCHMARK_ANSWER_RE.lastIndex = 0;
+  for (let m = BENCHMARK_ANSWER_RE.exec(s); m !== null && found.length < 2; m = BENCHMARK_ANSWER_RE.exec(s)) {
+    found.push(m[1]!);
+  }
+  return found.length >= 2 ? `${found[0]} ${found[1]}` : '-1 -1';
+}
+
+// ---------------------------------------------------------------------------------------------
+// lenient
+// ---------------------------------------------------------------------------------------------
+
+const ANY_ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/gi;
+const PLAIN_NUMBER_RE = /^\s*(\d+)\s*$/;
+const DECORATED_NUMBER_RE =
+  /^[\s*_`"'[(]*(?:(?:final\s+)?(?:score|rating|assistant\s*\d)\s*[:：=]?\s*)?[\s*_`"'[(]*([-+]?\d+(?:\.\d+)?)(?:\s*(?:\/|out\s+of)\s*10(?:\.0+)?)?[\s*_`"'\])]*\.?\s*$/i;
+const TWO_NUMBERS_RE =
+  /^[^\d]*?([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*(?:[,;|]|\s|and|vs\.?|-)+\s*(?:assistant\s*2\s*[:：=]?\s*)?[\s*_]*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?[^\d]*$/i;
+
+function tagScores(text: string): { scores: number[]; steps: string[] } | undefined {
+  const contents: { body: string; exact: boolean }[] = [];
+  ANY_ANSWER_RE.lastIndex = 0;
+  for (let m = ANY_ANSWER_RE.exec(text); m !== null; m = ANY_ANSWER_RE.exec(text)) {
+    contents.push({ body: m[1]!, exact: m[0].startsWith('<answer>') && m[0].endsWith('</answer>') });
+    if (contents.length > 64) break;
+  }
+  const steps: string[] = [];
+  // Closed tags holding one number each.
+  const singles: number[] = [];
+  let variant = false;
+  for (const c of contents) {
+    const plain = PLAIN_NUMBER_RE.exec(c.body);
+    if (plain !== null) {
+      singles.push(Number(plain[1]));
+      if (!c.exact) variant = true;
+      continue;
+    }
+    const deco = DECORATED_NUMBER_RE.exec(c.body);
+    if (deco !== null) {
+      singles.push(Number(deco[1]));
+      variant = true;
+    }
+  }
+  // An unclosed final tag.
+  const tail = /<answer>\s*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*$/i.exec(text);
+  if (singles.length === 1 && tail !== null) {
+    singles.push(Number(tail[1]));
+    steps.push('unclosed-answer-tag');
+  }
+  if (singles.length >= 2) {
+    if (variant) steps.unshift('answer-tag-variant');
+    if (singles.length > 2) steps.push('last-two-answer-tags');
+    return { scores: singles.slice(-2), steps };
+  }
+  if (contents.length === 1) {
+    const two = TWO_NUMBERS_RE.exec(contents[0]!.body);
+    if (two !== null) return { scores: [Number(two[1]), Number(two[2])], steps: ['single-tag-two-scores'] };
+  }
+  return undefined;
+}
+
+function lenientJudgeLrm(input: unknown): { scores: number[]; steps: string[] } | undefined {
+  const { text, reasoning } = splitJudgeInput(input);
+  const found = withReasoningFallback(text, reasoning, (t) => {
+    const cleaned = cleanJudgeText(t);
+    const viaTags = tagScores(cleaned.text);
+    if (viaTags !== undefined) return { value: viaTags.scores, steps: [...cleaned.steps, ...viaTags.steps] };
+    if (cleaned.steps.includes('stripped-think')) {
+      const inside = tagScores(cleanJudgeText(t, { keepThink: true }).text);
+      if (inside !== undefined)
+        return { value: inside.scores, steps: ['answers-inside-think', ...inside.steps] };
+    }
+    if (/<answer>/i.test(cleaned.text)) return undefined;
+    const asJudgeLm = parseJudgeLm(cleaned.text, { mode: 'lenient' });
+    if (asJudgeLm.ok) {
+      return {
+        value: [...asJudgeLm.value.scores],
+        steps: [...cleaned.steps, 'no-answer-tags', ...asJudgeLm.recoveredBy],
+      };
+    }
+    return undefined;
+  });
+  return found === undefined ? undefined : { scores: found.value, steps: found.steps };
+}
+
+// ---------------------------------------------------------------------------------------------
+// public API
+// ---------------------------------------------------------------------------------------------
+
+function success(scores: ScorePair, raw: string, steps: string[] = []) {
+  return parseSuccess<JudgeLrmScores>({ scores, verdict: verdictFromScores(scores, 0) }, raw, steps);
+}
+
+const MESSAGES: Record<JudgeLrmFailureReason, string> = {
+  'empty-output': 'The judge output is empty.',
+  'missing-response-header':
+    'Neither "Assistant:" nor "<|im_start|>assistant" occurs, so upstream extract_solution finds no response (pass input: "completion" for a bare completion).',
+  'missing-think-close':
+    'No "</think>" after "<|im_start|>assistant": upstream postprocess_output fails and substitutes <answer>0</answer><answer>0</answer> (a tie).',
+  'too-few-answer-tags': 'Fewer than two <answer>…</answer> tags with a score.',
+  'invalid-answer-number':
+    "An <answer> tag's content is not an integer Python's int() accepts (e.g. 8.5 or a word).",
+  'score-out-of-range': 'A score lies outside [0, 10].',
+  'no-scores-found':
+    'No two scores could be read: no <answer> tags with numbers and no JudgeLM-style scores.',
+};
+
+/**
+ * Parse a JudgeLRM pairwise judgment (`<think>…</think><answer>s1</answer><answer>s2</answer>`).
+ *
+ * - `strict` (default) copies one upstream reading, chosen by `extraction` (default `'reward'`;
+ *   see the module doc for the repo, path and commit of each) and reports a typed failure where
+ *   upstream gives `None` / a tie / `"-1 -1"`. Use {@link extractJudgeLrmSolution},
+ *   {@link judgeLrmPandaLmLabel} and {@link judgeLrmBenchmarkPredText} for upstream's raw values.
+ * - `lenient` strips `<think>` blocks and special tokens, falls back to `reasoningContent`, accepts
+ *   `<Answer>` / decorated / decimal contents, an unclosed last tag, one tag with both scores, the
+ *   last two of several tags, answers left inside the think block, and finally JudgeLM-style
+ *   scores; scores must lie in [0, 10].
+ *
+ * Never throws on model text.
+ */
+export function parseJudgeLrm(
+  input: JudgeTextInput,
+  options: JudgeLrmParseOptions = {},
+): ParseResult<JudgeLrmScores, JudgeLrmFailureReason> {
+  const { raw, text, reasoning } = splitJudgeInput(input);
+  const fail = (reason: JudgeLrmFailureReason) => parseFailure(reason, MESSAGES[reason], raw);
+  if (options.mode === 'lenient') {
+    if (text.trim() === '' && reasoning.trim() === '') return fail('empty-output');
+    const found = lenientJudgeLrm(input);
+    if (found === undefined) return fail('no-scores-found');
+    const [s1, s2] = found.scores as [number, number];
+    if (!(s1 >= 0 && s1 <= 10 && s2 >= 0 && s2 <= 10)) return fail('score-out-of-range');
+    return success([s1, s2], raw, found.steps);
+  }
+  if (text === '') return fail('empty-output');
+  const extraction = options.extraction ?? 'reward';
+  const full = options.input === 'full-sequence' ? text : (options.prefill ?? DEFAULT_PREFILL) + text;
+  if (extraction === 'pandalm-inference') {
+    const r = judgeLrmPandaLmLabel(full);
+    return r.scores === null ? fail(r.reason!) : success(r.scores, raw);
+  }
+  if (extraction === 'judgelm-benchmark') {
+    const pred = judgeLrmBenchmarkPredText(text);
+    if (pred === '-1 -1') return fail('too-few-answer-tags');
+    const [a, b] = pred.split(' ');
+    return success([Number(a), Number(b)], raw);
+  }
+  const r = extractJudgeLrmSolution(full);
+  return r.scores === null ? fail(r.reason!) : success(r.scores, raw);
+}
+
+/**
+ * JudgeLRM verdict codes by upstream convention: the PandaLM-test label of
+ * `pandalm/utils/judgelrm_inference.py` (`1` / `2` / `0`, with every failure as `0`) for a
+ * completion, i.e. `judgeLrmPandaLmLabel(prefill + completion).label`. Copies
+ * NuoJohnChen/JudgeLRM (commit e60f305).
+ */
+export function parseJudgeLrmUpstreamLabel(
+  completion: JudgeTextInput,
+  options: { prefill?: string; input?: 'completion' | 'full-sequence' } = {},
+): 0 | 1 | 2 {
+  const { text } = splitJudgeInput(completion);
+  const full = options.input === 'full-sequence' ? text : (options.prefill ?? DEFAULT_PREFILL) + text;
+  return judgeLrmPandaLmLabel(full).label;
+}
+
+// ---------------------------------------------------------------------------------------------
+// single
+// ---------------------------------------------------------------------------------------------
+
+/** A parsed JudgeLRM single-answer score. */
+export interface JudgeLrmSingleScore {
+  score: number;
+}
+
+/** Why a JudgeLRM single-answer parse failed (`too-few-answer-tags`: no answer tag with a number). */
+export type JudgeLrmSingleFailureReason = 'empty-output' | 'too-few-answer-tags' | 'no-scores-found';
+
+/**
+ * Parse a JudgeLRM single-answer judgment (`…</think><answer>s</answer>`).
+ * `strict` copies the spec's description of NuoJohnChen/JudgeLRM,
+ * pandalm/utils/judgelrm_single_inference.py (commit e60f305; the file itself does not run — it
+ * has an IndentationError): the **last** `<answer>\s*([0-9]+(?:\.[0-9]+)?)\s*</answer>` match as a
+ * float; upstream scores a missing answer as 0.0, here a typed failure.
+ * `lenient` strips think blocks / special tokens, accepts decorated or unclosed tags and falls back
+ * to `reasoningContent` and to a `Score: x` line.
+ */
+export function parseJudgeLrmSingle(
+  input: JudgeTextInput,
+  options: BaseParseOptions = {},
+): ParseResult<JudgeLrmSingleScore, JudgeLrmSingleFailureReason> {
+  const { raw, text, reasoning } = splitJudgeInput(input);
+  if (options.mode === 'lenient') {
+    if (text.trim() === '' && reasoning.trim() === '')
+      return parseFailure('empty-output', MESSAGES['empty-output'], raw);
+    const found = withReasoningFallback(text, reasoning, (t) => {
+      const cleaned = cleanJudgeText(t);
+      const body = cleaned.text;
+      const values: number[] = [];
+      let variant = false;
+      ANY_ANSWER_RE.lastIndex = 0;
+      for (let m = ANY_ANSWER_RE.exec(body); m !== null && values.length < 64; m = ANY_ANSWER_RE.exec(body)) {
+        const d = DECORATED_NUMBER_RE.exec(m[1]!);
+        if (d !== null) {
+          values.push(Number(d[1]));
+          if (!PLAIN_NUMBER_RE.test(m[1]!) || !m[0].startsWith('<answer>')) variant = true;
+        }
+      }
+      if (values.length > 0) {
+        return {
+          value: values[values.length - 1]!,
+          steps: variant ? [...cleaned.steps, 'answer-tag-variant'] : cleaned.steps,
+        };
+      }
+      const tail = /<answer>\s*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*$/i.exec(body);
+      if (tail !== null) return { value: Number(tail[1]), steps: [...cleaned.steps, 'unclosed-answer-tag'] };
+      const line = /(?:^|\n)[\s*_#]*(?:final\s+)?(?:score|rating)\s*[:：=]?[\s*_]*([-+]?\d+(?:\.\d+)?)/i.exec(
+        stripThink(body),
+      );
+      if (line !== null) return { value: Number(line[1]), steps: [...cleaned.steps, 'no-answer-tags'] };
+      return undefined;
+    });
+    if (found === undefined || !Number.isFinite(found.value)) {
+      return parseFailure('no-scores-found', 'No score could be read from the judge output.', raw);
+    }
+    return parseSuccess({ score: found.value }, raw, found.steps);
+  }
+  if (text === '') return parseFailure('empty-output', MESSAGES['empty-output'], raw);
+  let last: string | undefined;
+  BENCHMARK_ANSWER_RE.lastIndex = 0;
+  for (let m = BENCHMARK_ANSWER_RE.exec(text); m !== null; m = BENCHMARK_ANSWER_RE.exec(text)) last = m[1];
+  if (last === undefined) {
+    return parseFailure(
+      'too-few-answer-tags',
+      'No <answer>number</answer> tag (upstream scores this 0.0).',
+      raw,
+    );
+  }
+  return parseSuccess({ score: Number(last) }, raw);
+}

@@ -1,0 +1,68 @@
+/**
+ * `pnpm bench`: renders per second for each built-in template (raw string + messages), beside the
+ * upstream Python code path (str.format / f-strings, bench/upstream_prompts.py) measured in the
+ * same run on the same sample.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BenchRow, printTable, runPythonPeer, timeIt } from '../../../scripts/bench-kit.ts';
+import { formatPrometheusRubric, type RenderOptions, render } from '../src/index.ts';
+
+const samplePath = fileURLToPath(new URL('./sample.json', import.meta.url));
+const peerPath = fileURLToPath(new URL('./upstream_prompts.py', import.meta.url));
+const sampleText = readFileSync(samplePath, 'utf8');
+const d = JSON.parse(sampleText);
+const r = d.rubric;
+const rubricDef = {
+  criteria: r.criteria,
+  score1: r.score1_description,
+  score2: r.score2_description,
+  score3: r.score3_description,
+  score4: r.score4_description,
+  score5: r.score5_description,
+};
+const rubric = formatPrometheusRubric(rubricDef);
+const relRubric = formatPrometheusRubric(rubricDef, { relative: true });
+
+const cases: [string, string, unknown, RenderOptions][] = [
+  ['judgelm/pair', 'judgelm/pair', d.pair, {}],
+  ['judgelm/pair+ref', 'judgelm/pair', d.pair, { reference: true }],
+  ['judgelm/pair+swap', 'judgelm/pair', d.pair, { swap: true }],
+  ['judgelm/single', 'judgelm/single', d.single, {}],
+  ['judgelm/multi', 'judgelm/multi', d.multi, {}],
+  ['judgelm/vqa-single', 'judgelm/vqa-single', d.single, {}],
+  ['judgelrm/pair-train', 'judgelrm/pair-train', d.pair, {}],
+  ['judgelrm/pair', 'judgelrm/pair', d.pair, {}],
+  ['judgelrm/single', 'judgelrm/single', d.single, {}],
+  ['pandalm/pair', 'pandalm/pair', d.pair, {}],
+  ['pandalm/pair+input', 'pandalm/pair', d.pair, { vars: { input: d.input } }],
+  ['mtbench/pair-v2', 'mtbench/pair-v2', d.pair, {}],
+  ['mtbench/pair-math-v1', 'mtbench/pair-math-v1', d.pair, {}],
+  ['mtbench/single-v1', 'mtbench/single-v1', d.single, {}],
+  ['prometheus/absolute', 'prometheus/absolute', d.single, { vars: { rubric } }],
+  ['prometheus/relative', 'prometheus/relative', d.pair, { vars: { rubric: relRubric } }],
+];
+
+const BATCH = 200;
+const ours: Record<string, number> = {};
+for (const [key, id, sample, options] of cases) {
+  const t = timeIt(
+    () => {
+      for (let i = 0; i < BATCH; i++) render(id, sample as never, options);
+    },
+    { minSeconds: 0.3, minReps: 5 },
+  );
+  ours[key] = BATCH / t.secondsPerCall;
+}
+
+const input = JSON.stringify({ ...d, keys: cases.map((c) => c[0]) });
+const peer = runPythonPeer<Record<string, number>>(peerPath, ['bench', '0.3'], input);
+
+const rows: BenchRow[] = cases.map(([key]) => ({
+  work: key,
+  ours: ours[key] as number,
+  peer: peer?.[key],
+  unit: 'renders/s',
+  peerName: 'Python str.format (upstream)',
+}));
+printTable('Prompt rendering: judgekit render() (raw + messages) vs the upstream Python builder', rows);

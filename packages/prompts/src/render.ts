@@ -1,0 +1,340 @@
+/**
+ * `render(template, sample, options)`: a template plus a sample → chat messages and the raw
+ * prompt string, byte for byte as upstream builds them.
+ */
+
+import {
+  InvalidArgumentError,
+  type PairwiseSample,
+  type SingleAnswerSample,
+  swapSample,
+} from '@judgekit/core';
+import type { OutputFormatId } from './output-formats.js';
+import { getTemplate } from './registry.js';
+import { stripSpecialTokens } from './special-tokens.js';
+import { type CompiledText, compileTemplate, type PromptTemplate } from './template.js';
+import { fillTemplateString } from './template-string.js';
+
+/** A judging task over N ≥ 2 answers (JudgeLM's multi-answer grading). */
+export interface MultiAnswerSample {
+  id: string;
+  question: string;
+  /** The answers in display order: `answers[0]` is "Assistant 1". */
+  answers: readonly string[];
+  reference?: string;
+  /** Gold scores, one per answer, when known. */
+  scores?: readonly number[];
+  metadata?: Record<string, unknown>;
+}
+
+/** Any sample `render` accepts; the template's `format` decides which one it must be. */
+export type JudgeSample = PairwiseSample | SingleAnswerSample | MultiAnswerSample;
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Options of {@link render}. */
+export interface RenderOptions {
+  /**
+   * Pairwise: swap the two answers (with `@judgekit/core`'s `swapSample`), as JudgeLM's
+   * `--if-reverse-answers 1` does for the reversed run. Multi: reverse the answer order.
+   * Not allowed for single-answer templates.
+   */
+  swap?: boolean;
+  /**
+   * Multi only: display order as a permutation of `0..N-1` (`order[k]` = index of the answer
+   * shown as Assistant k+1). Applied before `swap`.
+   */
+  order?: readonly number[];
+  /**
+   * Use the template's reference-guided form (`true`) or not (`false`, the default for
+   * templates that have both). Templates whose only form uses a reference (MT-Bench
+   * `pair-math-v1`) always need `sample.reference`, and `reference: false` on them is an error,
+   * as is `true` on templates without a reference form. Whenever the chosen text uses
+   * `{reference}` (JudgeLM's single-answer grading always does: the reference is Assistant 1),
+   * a missing `sample.reference` is an error.
+   */
+  reference?: boolean;
+  /**
+   * Values of the template's extra variables (`template.vars`, e.g. Prometheus's `rubric`, and
+   * `input` for PandaLM). A variable missing here is read from `sample.metadata[name]` when
+   * that is a string.
+   */
+  vars?: Readonly<Record<string, string>>;
+  /**
+   * Remove special tokens (`</s>`, `<unk>`, `[PAD]`, …) from the answers and strip them, as
+   * PandaLM's and JudgeLRM's inference scripts do. Defaults to the template's
+   * `stripSpecialTokens` (true for `pandalm/pair`, `judgelrm/pair`, `judgelrm/single`).
+   */
+  stripSpecialTokens?: boolean;
+}
+
+/** The result of {@link render}. */
+export interface RenderedPrompt {
+  templateId: string;
+  templateVersion: number;
+  outputFormat: OutputFormatId;
+  /**
+   * The chat form: optional system message, the user message and, when the template has an
+   * assistant prefill, a final assistant message holding it (to be continued by the model:
+   * vLLM `continue_final_message: true, add_generation_prompt: false`). With the Qwen chat
+   * template, JudgeLRM's messages reproduce `raw` exactly.
+   */
+  messages: ChatMessage[];
+  /** The full raw prompt string the original model was trained or prompted on, prefill included. */
+  raw: string;
+  /** The assistant prefill (a suffix of `raw`), when the template has one. */
+  prefill?: string;
+  /** Whether the answers were swapped (pairwise) or reordered (multi). */
+  swapped: boolean;
+}
+
+const NUM2WORDS: readonly string[] = [
+  '',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+
+/**
+ * JudgeLM's `Conversation.copy(answer_num)` rewrite of the instruction text for N answers
+ * (baaivision/JudgeLM, judgelm/llm_judge/common.py, commit 00c45169): every `two` becomes the
+ * number word of N, `for Assistant 1 and 2` becomes `for Assistant 1`, and `, 2, ..., N-1 and N`
+ * is inserted after the first `for Assistant 1`. N must be in 1..19 (the `num2words` table).
+ */
+export function judgelmMultiInstruction(prompt: string, answerCount: number): string {
+  if (!Number.isInteger(answerCount) || answerCount < 1 || answerCount > 19) {
+    throw new InvalidArgumentError(
+      'answerCount',
+      `JudgeLM's num2words table covers 1..19, got ${answerCount}`,
+    );
+  }
+  let p = prompt
+    .split('two')
+    .join(NUM2WORDS[answerCount])
+    .split('for Assistant 1 and 2')
+    .join('for Assistant 1');
+  const after = 'for Assistant 1';
+  // Python's str.find returns -1 when absent; -1 + len(after) is then the insertion point.
+  const pos = p.indexOf(after) + after.length;
+  let extra = '';
+  for (let i = 0; i < answerCount - 2; i++) extra += `, ${i + 2}`;
+  extra += ` and ${answerCount}`;
+  p = p.slice(0, pos) + extra + p.slice(pos);
+  return p;
+}
+
+function str(what: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new InvalidArgumentError(what, `expected a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  return value;
+}
+
+function resolve(template: PromptTemplate | string): PromptTemplate {
+  return typeof template === 'string' ? getTemplate(template) : template;
+}
+
+/**
+ * Render a judge prompt.
+ *
+ * - `template`: a registered template id (e.g. `'judgelm/pair'`) or a `PromptTemplate`.
+ * - `sample`: a `PairwiseSample` (format `pairwise`), a `SingleAnswerSample` (`single`) or a
+ *   `MultiAnswerSample` (`multi`).
+ * - `options`: swap / order, reference on or off, extra variables, special-token stripping.
+ *
+ * Sample text is inserted exactly once and never re-scanned, so placeholder-like text in a
+ * question or answer (`"{question}"`) stays literal. Any string is accepted in sample fields.
+ *
+ * Throws `InvalidArgumentError` for programmer errors: a sample of the wrong shape, a missing
+ * reference or variable, an option the template does not support.
+ */
+export function render(
+  template: PromptTemplate | string,
+  sample: JudgeSample,
+  options: RenderOptions = {},
+): RenderedPrompt {
+  const t = resolve(template);
+  const compiled = compileTemplate(t);
+  if (typeof sample !== 'object' || sample === null) {
+    throw new InvalidArgumentError('sample', 'expected a sample object');
+  }
+  const values: Record<string, string> = Object.create(null);
+  const strip = options.stripSpecialTokens ?? t.stripSpecialTokens ?? false;
+  const clean = (s: string): string => (strip ? stripSpecialTokens(s) : s);
+  const raw = sample as unknown as Record<string, unknown>;
+  values.question = str('sample.question', raw.question);
+  let swapped = false;
+
+  if (t.format === 'pairwise') {
+    if (options.order !== undefined) {
+      throw new InvalidArgumentError(
+        'options.order',
+        `'order' applies to multi-answer templates; use 'swap' for '${t.id}'`,
+      );
+    }
+    let s = sample as PairwiseSample;
+    str('sample.answer1', s.answer1);
+    str('sample.answer2', s.answer2);
+    if (options.swap) {
+      s = swapSample(s);
+      swapped = true;
+    }
+    values.answer1 = clean(s.answer1);
+    values.answer2 = clean(s.answer2);
+  } else if (t.format === 'single') {
+    if (options.swap) {
+      throw new InvalidArgumentError(
+        'options.swap',
+        `'${t.id}' grades a single answer; there is no order to swap`,
+      );
+    }
+    if (options.order !== undefined) {
+      throw new InvalidArgumentError('options.order', `'${t.id}' grades a single answer; there is no order`);
+    }
+    values.answer = clean(str('sample.answer', raw.answer));
+  } else {
+    const answers = raw.answers;
+    if (!Array.isArray(answers))
+      throw new InvalidArgumentError('sample.answers', 'expected an array of strings');
+    const n = answers.length;
+    const max = t.maxAnswers ?? Number.POSITIVE_INFINITY;
+    if (n < 2 || n > max) {
+      throw new InvalidArgumentError('sample.answers', `'${t.id}' takes 2..${max} answers, got ${n}`);
+    }
+    answers.forEach((a, k) => {
+      str(`sample.answers[${k}]`, a);
+    });
+    let shown: string[] = answers as string[];
+    if (options.order !== undefined) {
+      const order = options.order;
+      const seen = new Set<number>();
+      if (
+        order.length !== n ||
+        order.some((k) => !Number.isInteger(k) || k < 0 || k >= n || seen.has(k) || !seen.add(k))
+      ) {
+        throw new InvalidArgumentError('options.order', `expected a permutation of 0..${n - 1}`);
+      }
+      shown = order.map((k) => shown[k] as string);
+      swapped = order.some((k, i) => k !== i);
+    }
+    if (options.swap) {
+      shown = [...shown].reverse();
+      swapped = true;
+    }
+    shown = shown.map(clean);
+    values.answer1 = shown[0] as string;
+    values.answer2 = shown[1] as string;
+    values.answer_count = String(n);
+    let more = '';
+    const fmt = compiled.answerFormat;
+    if (fmt) {
+      for (let k = 2; k < n; k++)
+        more += fillTemplateString(fmt, { answer_id: String(k + 1), answer: shown[k] as string });
+    }
+    values.answers_more = more;
+  }
+
+  // Reference handling.
+  let text: CompiledText = compiled.base;
+  const wantRef = options.reference;
+  if (wantRef === true) {
+    if (compiled.referenceVariant) text = compiled.referenceVariant;
+    else if (!compiled.base.usesReference) {
+      throw new InvalidArgumentError('options.reference', `'${t.id}' has no reference-guided form`);
+    }
+  } else if (wantRef === false && compiled.base.usesReference && !compiled.referenceVariant) {
+    throw new InvalidArgumentError('options.reference', `'${t.id}' always includes a reference answer`);
+  }
+  if (text.usesReference) {
+    if (raw.reference === undefined) {
+      throw new InvalidArgumentError(
+        'sample.reference',
+        `'${t.id}' needs a reference answer (sample.reference)`,
+      );
+    }
+    values.reference = str('sample.reference', raw.reference);
+  }
+
+  // Constants and extra variables.
+  const constants = t.constants ?? {};
+  for (const [name, value] of Object.entries(constants)) values[name] = value;
+  if (t.format === 'multi' && t.multiRewrite === 'judgelm-copy') {
+    values.prompt = judgelmMultiInstruction(constants.prompt as string, (raw.answers as unknown[]).length);
+  }
+  const vars = options.vars ?? {};
+  const metadata = (typeof raw.metadata === 'object' && raw.metadata !== null ? raw.metadata : {}) as Record<
+    string,
+    unknown
+  >;
+  const known = new Set(compiled.vars);
+  if (compiled.inputVariant) known.add('input');
+  for (const name of Object.keys(vars)) {
+    if (!known.has(name)) {
+      throw new InvalidArgumentError(
+        `options.vars.${name}`,
+        `'${t.id}' has no variable {${name}}${known.size > 0 ? `; it takes ${[...known].map((k) => `{${k}}`).join(', ')}` : ''}`,
+      );
+    }
+  }
+  const lookup = (name: string): string | undefined => {
+    const v = vars[name] !== undefined ? vars[name] : metadata[name];
+    if (v === undefined) return undefined;
+    return str(vars[name] !== undefined ? `options.vars.${name}` : `sample.metadata.${name}`, v);
+  };
+  for (const name of compiled.vars) {
+    const v = lookup(name);
+    if (v === undefined) {
+      throw new InvalidArgumentError(
+        `options.vars.${name}`,
+        `'${t.id}' needs the variable {${name}} (options.vars.${name})`,
+      );
+    }
+    values[name] = v;
+  }
+  if (compiled.inputVariant) {
+    const input = lookup('input');
+    if (input) {
+      text = compiled.inputVariant;
+      values.input = input;
+    }
+  }
+
+  const system = text.system ? fillTemplateString(text.system, values) : undefined;
+  const user = fillTemplateString(text.user, values);
+  const prefill = t.assistantPrefill;
+  const messages: ChatMessage[] = [];
+  if (system !== undefined) messages.push({ role: 'system', content: system });
+  messages.push({ role: 'user', content: user });
+  if (prefill !== undefined) messages.push({ role: 'assistant', content: prefill });
+  const rawValues: Record<string, string> = { user, system: system ?? '', prefill: prefill ?? '' };
+  const out: RenderedPrompt = {
+    templateId: t.id,
+    templateVersion: t.version,
+    outputFormat: t.outputFormat,
+    messages,
+    raw: fillTemplateString(compiled.raw, rawValues),
+    swapped,
+  };
+  if (prefill !== undefined) out.prefill = prefill;
+  return out;
+}

@@ -1,0 +1,28 @@
+/**
+ * The built-in templates, in registry order.
+ */
+
+import { defineTemplate, type PromptTemplate } from '../template.js';
+import { judgelmMulti, judgelmPair, judgelmSingle, judgelmVqaSingle } from './judgelm.js';
+import { judgelrmPair, judgelrmPairTrain, judgelrmSingle } from './judgelrm.js';
+import { mtbenchPair, mtbenchPairMath, mtbenchSingle, mtbenchSingleMath } from './mtbench.js';
+import { pandalmPair } from './pandalm.js';
+import { prometheusAbsolute, prometheusRelative } from './prometheus.js';
+
+/** Every built-in template, validated and frozen. */
+export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
+  judgelmPair,
+  judgelmSingle,
+  judgelmMulti,
+  judgelmVqaSingle,
+  judgelrmPairTrain,
+  judgelrmPair,
+  judgelrmSingle,
+  pandalmPair,
+  mtbenchPair,
+  mtbenchPairMath,
+  mtbenchSingle,
+  mtbenchSingleMath,
+  prometheusAbsolute,
+  prometheusRelative,
+].map(defineTemplate);
