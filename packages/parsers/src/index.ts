@@ -29,14 +29,18 @@ export {
   filterPandaLmSpecialTokens,
   type JudgeLrmExtraction,
   type JudgeLrmFailureReason,
+  type JudgeLrmFormatCheck,
   type JudgeLrmInferenceResult,
   type JudgeLrmParseOptions,
   type JudgeLrmRecoveryStep,
+  type JudgeLrmScoreParse,
   type JudgeLrmScores,
   type JudgeLrmSingleFailureReason,
   type JudgeLrmSingleScore,
   type JudgeLrmSolution,
+  type JudgeLrmSolutionOptions,
   type JudgeLrmStructure,
+  type JudgeLrmStructureOptions,
   judgeLrmBenchmarkPredText,
   judgeLrmPandaLmLabel,
   parseJudgeLrm,
@@ -71,6 +75,21 @@ export {
   listParsers,
   type RegistryParseOptions,
 } from './parser-registry.js';
+/**
+ * Python `str` / number semantics (CPython 3) restated for JavaScript strings, shared by the strict
+ * parsers and `@judgekit/rewards`: `isPyWhitespace` (`str.isspace`), `pyStrip` (`str.strip()`),
+ * `pySplitWhitespace` (`str.split()`), `pyCount` (`str.count`), `pyInt` / `pyIntExact`
+ * (`int(str)` as a number / with exact `bigint`s), `pyFloat` (`float(str)`). See each function.
+ */
+export {
+  isPyWhitespace,
+  pyCount,
+  pyFloat,
+  pyInt,
+  pyIntExact,
+  pySplitWhitespace,
+  pyStrip,
+} from './python-compat.js';
 export {
   type PrometheusFailureReason,
   type PrometheusRecoveryStep,

@@ -124,9 +124,34 @@ function pySplitAt(s: string, sep: string, index: number): string | undefined {
 
 const REWARD_ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/g;
 
+/**
+ * The first `limit` matches of upstream's `re.finditer(r'<answer>(.*?)</answer>', s, re.DOTALL)`:
+ * each tag's content and the index where the match starts.
+ */
+function rewardAnswerMatches(s: string, limit: number): { content: string; start: number }[] {
+  const out: { content: string; start: number }[] = [];
+  if (s.indexOf('<answer>') === -1) return out;
+  REWARD_ANSWER_RE.lastIndex = 0;
+  for (let m = REWARD_ANSWER_RE.exec(s); m !== null; m = REWARD_ANSWER_RE.exec(s)) {
+    out.push({ content: m[1]!, start: m.index });
+    if (out.length >= limit) break;
+  }
+  REWARD_ANSWER_RE.lastIndex = 0;
+  return out;
+}
+
+/** How the reward parses a score: Python `int()` (judgelrm.py) or `float()` (the Qwen3 files). */
+export type JudgeLrmScoreParse = 'int' | 'float';
+
+/** `int(x.strip())` or `float(x.strip())`; `null` where Python raises `ValueError`. */
+function parseRewardScore(text: string, parse: JudgeLrmScoreParse): number | null {
+  const stripped = pyStrip(text);
+  return parse === 'float' ? pyFloat(stripped) : pyInt(stripped);
+}
+
 /** What `extract_solution` returns, with the reason when the answer is `None`. */
 export interface JudgeLrmSolution {
-  /** `[s1, s2]` (Python ints in [0, 10]), or `null` where upstream returns `None`. */
+  /** `[s1, s2]` (Python ints, or floats with `parse: 'float'`, in [0, 10]), or `null` where upstream returns `None`. */
   scores: ScorePair | null;
   /** `processed_str`: the text after the response header, or the whole string when there is none. */
   processed: string;
@@ -134,12 +159,34 @@ export interface JudgeLrmSolution {
   reason?: 'missing-response-header' | 'too-few-answer-tags' | 'invalid-answer-number' | 'score-out-of-range';
 }
 
+/** Options of {@link extractJudgeLrmSolution}; the defaults are judgelrm.py's. */
+export interface JudgeLrmSolutionOptions {
+  /**
+   * How each answer is parsed: `'int'` (default; judgelrm.py) or `'float'` (NuoJohnChen/JudgeLRM,
+   * src/verl_qwen3/utils/reward_score/kk.py and kkdpo.py at e60f305,
+   * src/verl/utils/reward_score/judgelrmqwen3.py at 4f2e213).
+   */
+  parse?: JudgeLrmScoreParse;
+  /**
+   * Without a response header: `true` (default; judgelrm.py) returns no answer
+   * (`missing-response-header`); `false` (the Qwen3 files) reads the whole string.
+   */
+  requireHeader?: boolean;
+}
+
 /**
  * JudgeLRM's `extract_solution(solution_str)` exactly (NuoJohnChen/JudgeLRM,
- * src/verl/utils/reward_score/judgelrm.py, commit 1b20721). `solution_str` is the decoded prompt +
- * response with special tokens kept.
+ * src/verl/utils/reward_score/judgelrm.py, commit 1b20721; byte-identical at 8f7436c): split after
+ * the first `Assistant:`, else after the first `<|im_start|>assistant`; the first two
+ * `<answer>(.*?)</answer>` matches (DOTALL), each `int(x.strip())`, both in [0, 10].
+ * `solution_str` is the decoded prompt + response with special tokens kept. The Qwen3 variants
+ * (`float()`, whole string without a header) are {@link JudgeLrmSolutionOptions}. Never throws.
  */
-export function extractJudgeLrmSolution(solutionStr: string): JudgeLrmSolution {
+export function extractJudgeLrmSolution(
+  solutionStr: string,
+  options: JudgeLrmSolutionOptions = {},
+): JudgeLrmSolution {
+  const { parse = 'int', requireHeader = true } = options;
   const s = typeof solutionStr === 'string' ? solutionStr : '';
   // `s.split(header, 1)[1]`: everything after the first occurrence.
   let processed: string;
@@ -147,64 +194,82 @@ export function extractJudgeLrmSolution(solutionStr: string): JudgeLrmSolution {
   if (a !== -1) processed = s.slice(a + 'Assistant:'.length);
   else {
     const b = s.indexOf('<|im_start|>assistant');
-    if (b === -1) return { scores: null, processed: s, reason: 'missing-response-header' };
-    processed = s.slice(b + '<|im_start|>assistant'.length);
+    if (b !== -1) processed = s.slice(b + '<|im_start|>assistant'.length);
+    else if (requireHeader) return { scores: null, processed: s, reason: 'missing-response-header' };
+    else processed = s;
   }
-  const matches: string[] = [];
-  REWARD_ANSWER_RE.lastIndex = 0;
-  for (
-    let m = REWARD_ANSWER_RE.exec(processed);
-    m !== null && matches.length < 2;
-    m = REWARD_ANSWER_RE.exec(processed)
-  ) {
-    matches.push(m[1]!);
-  }
+  const matches = rewardAnswerMatches(processed, 2);
   if (matches.length < 2) return { scores: null, processed, reason: 'too-few-answer-tags' };
-  const s1 = pyInt(pyStrip(matches[0]!));
-  const s2 = pyInt(pyStrip(matches[1]!));
+  const s1 = parseRewardScore(matches[0]!.content, parse);
+  const s2 = parseRewardScore(matches[1]!.content, parse);
   if (s1 === null || s2 === null) return { scores: null, processed, reason: 'invalid-answer-number' };
   if (!(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10))
     return { scores: null, processed, reason: 'score-out-of-range' };
   return { scores: [s1, s2], processed };
 }
 
+/** Which structure check (R_format) {@link validateJudgeLrmStructure} runs. */
+export type JudgeLrmFormatCheck =
+  /** judgelrm.py: `<think>`×1, `</think>`×1, `<answer>`×2, `</answer>`×2, first occurrences in order. */
+  | 'strict'
+  /** kk.py: answers ×2; think tags 0 or 1 each with equal counts; `</think>` ≤ first `<answer>` match. */
+  | 'qwen3'
+  /** kkdpo.py: answers ×2; think tags at most once each, mismatch allowed; `</think>` ≤ first match. */
+  | 'qwen3-lenient';
+
 /** Result of {@link validateJudgeLrmStructure}. */
 export interface JudgeLrmStructure {
-  /** `1.0` well formed; `-0.5` tags fine but a score is not an int in [0, 10]; `-1.0` wrong tag count / order / match count. */
+  /** `1.0` well formed; `-0.5` tags fine but a score is not a valid number in [0, 10]; `-1.0` wrong tag count / order / match count. */
   score: 1 | -0.5 | -1;
-  /** Why the score is below 1. */
+  /** Why the score is below 1 (absent when it is 1). */
   reason?: 'tag-count' | 'tag-order' | 'answer-match-count' | 'invalid-answer-number' | 'score-out-of-range';
+}
+
+/** Options of {@link validateJudgeLrmStructure}; the defaults are judgelrm.py's. */
+export interface JudgeLrmStructureOptions {
+  /** The structure check; default `'strict'` (judgelrm.py). */
+  check?: JudgeLrmFormatCheck;
+  /** How the two answers are parsed; default `'int'` (judgelrmqwen3.py also uses `int()` here). */
+  parse?: JudgeLrmScoreParse;
 }
 
 /**
  * JudgeLRM's `validate_response_structure(processed_str)` exactly (R_format before weighting;
  * NuoJohnChen/JudgeLRM, src/verl/utils/reward_score/judgelrm.py, commit 1b20721): counts
  * `<think>` 1, `</think>` 1, `<answer>` 2, `</answer>` 2; order of first occurrences; exactly two
- * `<answer>(.*?)</answer>` matches; `int()` of both in [0, 10].
+ * `<answer>(.*?)</answer>` matches; `int()` of both in [0, 10]. With `check: 'qwen3'` /
+ * `'qwen3-lenient'` it is the check of kk.py / kkdpo.py (src/verl_qwen3/utils/reward_score/,
+ * commit e60f305). Runs on `processed` from {@link extractJudgeLrmSolution}. Never throws.
  */
-export function validateJudgeLrmStructure(processed: string): JudgeLrmStructure {
+export function validateJudgeLrmStructure(
+  processed: string,
+  options: JudgeLrmStructureOptions = {},
+): JudgeLrmStructure {
+  const { check = 'strict', parse = 'int' } = options;
   const s = typeof processed === 'string' ? processed : '';
-  const tags: [string, number][] = [
-    ['<think>', 1],
-    ['</think>', 1],
-    ['<answer>', 2],
-    ['</answer>', 2],
-  ];
-  for (const [tag, expected] of tags) {
-    if (pyCount(s, tag) !== expected) return { score: -1, reason: 'tag-count' };
+  const thinkStart = pyCount(s, '<think>');
+  const thinkEnd = pyCount(s, '</think>');
+  const answerStart = pyCount(s, '<answer>');
+  const answerEnd = pyCount(s, '</answer>');
+  if (answerStart !== 2 || answerEnd !== 2) return { score: -1, reason: 'tag-count' };
+  if (check === 'strict') {
+    if (thinkStart !== 1 || thinkEnd !== 1) return { score: -1, reason: 'tag-count' };
+    const pThinkStart = s.indexOf('<think>');
+    const pThinkEnd = s.indexOf('</think>');
+    const pAnswerStart = s.indexOf('<answer>');
+    const pAnswerEnd = s.indexOf('</answer>');
+    if (pThinkStart > pThinkEnd || pThinkEnd > pAnswerStart || pAnswerStart > pAnswerEnd)
+      return { score: -1, reason: 'tag-order' };
+  } else if (thinkStart > 1 || thinkEnd > 1 || (check === 'qwen3' && thinkStart !== thinkEnd)) {
+    return { score: -1, reason: 'tag-count' };
   }
-  const thinkStart = s.indexOf('<think>');
-  const thinkEnd = s.indexOf('</think>');
-  const answerStart = s.indexOf('<answer>');
-  const answerEnd = s.indexOf('</answer>');
-  if (thinkStart > thinkEnd || thinkEnd > answerStart || answerStart > answerEnd)
-    return { score: -1, reason: 'tag-order' };
-  const matches: string[] = [];
-  REWARD_ANSWER_RE.lastIndex = 0;
-  for (let m = REWARD_ANSWER_RE.exec(s); m !== null; m = REWARD_ANSWER_RE.exec(s)) matches.push(m[1]!);
+  const matches = rewardAnswerMatches(s, 3);
   if (matches.length !== 2) return { score: -1, reason: 'answer-match-count' };
-  const s1 = pyInt(pyStrip(matches[0]!));
-  const s2 = pyInt(pyStrip(matches[1]!));
+  if (check !== 'strict' && thinkEnd === 1 && !(s.indexOf('</think>') <= matches[0]!.start)) {
+    return { score: -1, reason: 'tag-order' };
+  }
+  const s1 = parseRewardScore(matches[0]!.content, parse);
+  const s2 = parseRewardScore(matches[1]!.content, parse);
   if (s1 === null || s2 === null) return { score: -0.5, reason: 'invalid-answer-number' };
   if (!(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10)) return { score: -0.5, reason: 'score-out-of-range' };
   return { score: 1 };

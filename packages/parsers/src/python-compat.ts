@@ -1,14 +1,21 @@
 /**
- * Python string and number semantics that the upstream parsers rely on, restated for JavaScript
- * strings, so that strict mode gives byte-for-byte the upstream result:
- * `str.isspace` / `str.strip()`, `float(str)`, `int(str)`, `ast.literal_eval` of a plain numeral,
- * and the `re` character classes `\s`, `\d` and `\w` of a `str` pattern (Unicode-aware in Python 3,
- * ASCII-only in JavaScript regexes).
+ * Python string and number semantics that the upstream parsers and the JudgeLRM reward rely on,
+ * restated for JavaScript strings, so that strict mode gives byte-for-byte the upstream result:
+ * `str.isspace` / `str.strip()` / `str.split()` / `str.count`, `float(str)`, `int(str)`,
+ * `ast.literal_eval` of a plain numeral, and the `re` character classes `\s` and `\d` of a `str`
+ * pattern (Unicode-aware in Python 3, ASCII-only in JavaScript regexes). For example `int(' +08 ')`
+ * is 8, `int('1_0')` is 10, `int('８')` (a full-width digit) is 8 and `int('8.0')` fails.
  *
- * Internal module: not exported from the package door.
+ * The functions the JudgeLRM reward (`@judgekit/rewards`) needs are exported from the package door
+ * (`isPyWhitespace`, `pyStrip`, `pySplitWhitespace`, `pyCount`, `pyInt`, `pyIntExact`, `pyFloat`);
+ * the regex sources and `pyLiteralEvalNumeral` stay internal.
  */
 
-/** True when `code` is whitespace for Python's `str.isspace()` (and `\s` in a `str` regex). */
+/**
+ * True when the UTF-16 code unit `code` is whitespace for Python's `str.isspace()` (and `\s` in a
+ * `str` regex): ASCII `\t\n\v\f\r`, U+001C–U+001F, space, U+0085, U+00A0, U+1680, U+2000–U+200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000. Not U+FEFF (unlike JavaScript's `\s`).
+ */
 export function isPyWhitespace(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
   if (code < 0x85) return false;
@@ -45,6 +52,24 @@ export function pyStrip(s: string): string {
   while (start < end && isPyWhitespace(s.charCodeAt(start))) start++;
   while (end > start && isPyWhitespace(s.charCodeAt(end - 1))) end--;
   return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+/**
+ * Python's `s.split()` with no argument: runs of `isPyWhitespace` characters separate fields, empty
+ * fields are dropped (so leading / trailing whitespace gives no empty field).
+ */
+export function pySplitWhitespace(s: string): string[] {
+  const out: string[] = [];
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isPyWhitespace(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isPyWhitespace(s.charCodeAt(i))) i++;
+    out.push(s.slice(start, i));
+  }
+  return out;
 }
 
 const ND_ONE = /^\p{Nd}$/u;
@@ -111,18 +136,39 @@ export function pyFloat(s: string): number | null {
   return sp[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }
 
+/** CPython's default `sys.get_int_max_str_digits()`: longer decimal strings make `int()` raise. */
+const INT_MAX_STR_DIGITS = 4300;
+
 /**
- * Python's `int(s)` for a `str` (base 10), as a JS number (exact up to 2^53; larger values are
- * rounded, which does not change any comparison with the 0–10 score range). `null` where Python
- * raises `ValueError` (decimals, words, empty text). CPython's 4300-digit limit also raises.
+ * Python's `int(s)` for a `str` (base 10) with exact big integers: surrounding whitespace, a sign,
+ * leading zeros, `_` between digits and Unicode decimal digits are accepted. Returns a `number`
+ * when the value is a safe integer (|v| ≤ 2^53 − 1), a `bigint` otherwise, and `null` where Python
+ * raises `ValueError` (decimals, words, empty text, more than CPython's 4300-digit limit).
+ * `-0` gives `0`.
  */
-export function pyInt(s: string): number | null {
+export function pyIntExact(s: string): number | bigint | null {
   const m = INT_RE.exec(toAsciiNumeral(s));
   if (m === null) return null;
   const digits = m[2]!.replace(/_/g, '');
-  if (digits.length > 4300) return null;
-  const v = Number(digits);
-  return m[1] === '-' ? (v === 0 ? 0 : -v) : v;
+  if (digits.length > INT_MAX_STR_DIGITS) return null;
+  const negative = m[1] === '-';
+  if (digits.length <= 15) {
+    const v = Number(digits);
+    return negative ? (v === 0 ? 0 : -v) : v;
+  }
+  const big = negative ? -BigInt(digits) : BigInt(digits);
+  if (big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(big);
+  return big;
+}
+
+/**
+ * Python's `int(s)` for a `str` (base 10) as a JS number: {@link pyIntExact} with a `bigint` result
+ * rounded to the nearest double (exact up to 2^53; rounding does not change any comparison with the
+ * 0–10 score range). `null` where Python raises `ValueError`.
+ */
+export function pyInt(s: string): number | null {
+  const v = pyIntExact(s);
+  return typeof v === 'bigint' ? Number(v) : v;
 }
 
 /**
@@ -138,7 +184,7 @@ export function pyLiteralEvalNumeral(s: string): number | null {
   return Number(s);
 }
 
-/** Python's `s.count(sub)` for a non-empty `sub`: non-overlapping occurrences. */
+/** Python's `s.count(sub)` for a non-empty `sub`: non-overlapping occurrences, counted left to right. */
 export function pyCount(s: string, sub: string): number {
   let count = 0;
   for (let at = s.indexOf(sub); at !== -1; at = s.indexOf(sub, at + sub.length)) count++;

@@ -2,6 +2,11 @@
  * @judgekit/rewards: the JudgeLRM reward exactly as upstream (NuoJohnChen/JudgeLRM,
  * src/verl/utils/reward_score/judgelrm.py, commit 1b20721) and its variants, composable reward
  * functions, TRL / verl / OpenRLHF adapters, and an OpenRLHF-compatible reward HTTP server.
+ *
+ * Text handling (answer-tag extraction, the structure check, Python `int()` / `float()` /
+ * `strip()` / `split()` semantics) lives in `@judgekit/parsers`; `extractSolution` and
+ * `validateResponseStructure` are upstream-named aliases of its `extractJudgeLrmSolution` and
+ * `validateJudgeLrmStructure`.
  */
 export {
   JUDGELRM_CONSTANTS,
@@ -18,6 +23,7 @@ export {
   parseSolutionTextFormat,
   resolveJudgeLrmConfig,
   scoreWithConfig,
+  structureScore,
   validateResponseStructure,
 } from './judgelrm-reward.js';
 export type {

@@ -12,6 +12,7 @@ import {
   judgeLrmRewardBounds,
   parseSolutionTextFormat,
   resolveJudgeLrmConfig,
+  structureScore,
   validateResponseStructure,
 } from './judgelrm-reward.js';
 
@@ -215,6 +216,24 @@ describe('breakdown and options', () => {
       validateResponseStructure('<answer>8.5</answer><answer>3</answer>', { check: 'qwen3', parse: 'float' })
         .score,
     ).toBe(1);
+  });
+  it('custom format constants replace upstream 1 / -0.5 / -1 (structureScore)', () => {
+    const constants = { formatOk: 2, formatBadScore: -0.25, formatBadTags: -3 };
+    const ok = '<|im_start|>assistant\n<think>x</think><answer>8</answer><answer>6</answer>';
+    const badScore = '<|im_start|>assistant\n<think>x</think><answer>8</answer><answer>y</answer>';
+    const badTags = '<|im_start|>assistant\n<answer>8</answer><answer>6</answer>';
+    const structures = [ok, badScore, badTags].map(
+      (t) => computeJudgeLrmScore(t, [8, 6], { constants, rewardAblation: 'reward_wo_length' }).structure,
+    );
+    expect(structures).toEqual([2, -0.25, -3]);
+    expect(structureScore(validateResponseStructure('<answer>8</answer><answer>6</answer>'), constants)).toBe(
+      -3,
+    );
+    expect(validateResponseStructure('<answer>8</answer><answer>6</answer>')).toEqual({
+      score: -1,
+      reason: 'tag-count',
+    });
+    expect(computeJudgeLrmScore(badTags, [8, 6]).reason).toBe('tag-count');
   });
   it('negative format weight lets content be scored when the format fails (upstream `format_score > 0`)', () => {
     const r = computeJudgeLrmScore('<|im_start|>assistant\n<answer>8</answer><answer>6</answer>', [8, 6], {

@@ -9,8 +9,19 @@
  * `2.0`, `+= absolute`, `+= confidence`) × answer weight, then `content += (bonus + penalty)` as one
  * sum, then total = format + content. Model text never makes these functions throw.
  */
-import { InvalidArgumentError } from '@judgekit/core';
-import { pyCount, pyFloat, pyInt, pySplitWhitespace, pyStrip } from './python-compat.js';
+import { InvalidArgumentError, type ScorePair } from '@judgekit/core';
+import {
+  extractJudgeLrmSolution,
+  type JudgeLrmFormatCheck,
+  type JudgeLrmSolution,
+  type JudgeLrmStructure,
+  pyFloat,
+  pyIntExact,
+  pySplitWhitespace,
+  validateJudgeLrmStructure,
+} from '@judgekit/parsers';
+
+export type { JudgeLrmFormatCheck };
 
 /** How the predicted relation is compared with the gold relation. */
 export type JudgeLrmRelation =
@@ -18,15 +29,6 @@ export type JudgeLrmRelation =
   | 'ge'
   /** The paper's Eq. 2: three-way `sgn(s1 - s2) == sgn(g1 - g2)`, ties are their own class. */
   | 'sign';
-
-/** Which structure check (R_format) runs on the text after the response header. */
-export type JudgeLrmFormatCheck =
-  /** judgelrm.py: `<think>`×1, `</think>`×1, `<answer>`×2, `</answer>`×2, first occurrences in order. */
-  | 'strict'
-  /** kk.py: answers ×2; think tags 0 or 1 each with equal counts; `</think>` ≤ first `<answer>` match. */
-  | 'qwen3'
-  /** kkdpo.py: answers ×2; think tags at most once each, mismatch allowed; `</think>` ≤ first match. */
-  | 'qwen3-lenient';
 
 /** Constants of the JudgeLRM reward. Defaults are judgelrm.py's. All must be finite. */
 export interface JudgeLrmConstants {
@@ -241,121 +243,40 @@ export function resolveJudgeLrmConfig(
 /** A parsed score: a float, or an integer (`bigint` only for ground-truth integers beyond 2^53). */
 export type PyNumber = number | bigint;
 
-/** Result of `extractSolution`: the two predicted scores (or `null`) and the text after the header. */
-export interface ExtractedSolution {
-  /** `[s1, s2]` when two valid scores were found, else `null`. */
-  scores: [number, number] | null;
-  /** The text the structure check runs on (after the first header, or the whole string). */
-  processed: string;
-  /** Why `scores` is `null`, when it is. */
-  reason?: 'no-response-header' | 'fewer-than-two-answers' | 'invalid-score';
-}
+/**
+ * Upstream's name for `extract_solution` (judgelrm.py, commit 1b20721): an alias of
+ * `extractJudgeLrmSolution` from `@judgekit/parsers`, which holds the one implementation
+ * (options `parse: 'int' | 'float'`, `requireHeader`).
+ */
+export const extractSolution = extractJudgeLrmSolution;
 
-const ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/g;
-
-/** First `limit` matches of upstream's `r'<answer>(.*?)</answer>'` with `re.DOTALL` (finditer semantics). */
-function answerMatches(text: string, limit: number): { content: string; start: number }[] {
-  const out: { content: string; start: number }[] = [];
-  if (text.indexOf('<answer>') === -1) return out;
-  ANSWER_RE.lastIndex = 0;
-  let m: RegExpExecArray | null = ANSWER_RE.exec(text);
-  while (m !== null && out.length < limit) {
-    out.push({ content: m[1]!, start: m.index });
-    if (out.length < limit) m = ANSWER_RE.exec(text);
-  }
-  ANSWER_RE.lastIndex = 0;
-  return out;
-}
-
-function parseScore(text: string, how: 'int' | 'float'): number | null {
-  const stripped = pyStrip(text);
-  if (how === 'float') return pyFloat(stripped);
-  const v = pyInt(stripped);
-  return v === null ? null : typeof v === 'bigint' ? Number(v) : v;
-}
+/** Result of {@link extractSolution}: an alias of `JudgeLrmSolution` from `@judgekit/parsers`. */
+export type ExtractedSolution = JudgeLrmSolution;
 
 /**
- * Upstream `extract_solution`: split after the first `"Assistant:"`, else after the first
- * `"<|im_start|>assistant"`; then the first two `<answer>…</answer>` matches, each `int()`-parsed
- * (or `float()` with `extractParse: 'float'`) after `strip()`, both in [0, 10].
- * @param requireHeader judgelrm.py returns no answer without a header; the Qwen3 files use the whole string.
+ * Upstream's name for `validate_response_structure` (judgelrm.py, commit 1b20721; kk.py / kkdpo.py
+ * variants via `check`): an alias of `validateJudgeLrmStructure` from `@judgekit/parsers`. Its
+ * score is upstream's unweighted 1 / −0.5 / −1; the reward maps it onto
+ * `constants.formatOk` / `formatBadScore` / `formatBadTags`.
  */
-export function extractSolution(
-  solutionStr: string,
-  options: { parse?: 'int' | 'float'; requireHeader?: boolean } = {},
-): ExtractedSolution {
-  const { parse = 'int', requireHeader = true } = options;
-  let processed: string;
-  let at = solutionStr.indexOf('Assistant:');
-  if (at !== -1) processed = solutionStr.slice(at + 'Assistant:'.length);
-  else if ((at = solutionStr.indexOf('<|im_start|>assistant')) !== -1) {
-    processed = solutionStr.slice(at + '<|im_start|>assistant'.length);
-  } else if (requireHeader) return { scores: null, processed: solutionStr, reason: 'no-response-header' };
-  else processed = solutionStr;
-  const matches = answerMatches(processed, 2);
-  if (matches.length < 2) return { scores: null, processed, reason: 'fewer-than-two-answers' };
-  const s1 = parseScore(matches[0]!.content, parse);
-  const s2 = parseScore(matches[1]!.content, parse);
-  if (s1 === null || s2 === null || !(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10)) {
-    return { scores: null, processed, reason: 'invalid-score' };
-  }
-  return { scores: [s1, s2], processed };
-}
+export const validateResponseStructure = validateJudgeLrmStructure;
 
-/** Outcome of the structure check before weighting, with the reason for a failure. */
-export interface StructureCheck {
-  /** `constants.formatOk`, `formatBadScore` or `formatBadTags` (1.0 / −0.5 / −1.0 upstream). */
-  score: number;
-  /** Which rule decided the score. */
-  reason: 'ok' | 'tag-count' | 'tag-order' | 'answer-matches' | 'invalid-score';
-}
+/** Result of {@link validateResponseStructure}: an alias of `JudgeLrmStructure` from `@judgekit/parsers`. */
+export type StructureCheck = JudgeLrmStructure;
 
 /**
- * Upstream `validate_response_structure` (judgelrm.py, strict), or the kk.py / kkdpo.py variants.
- * Runs on the processed text (after the response header).
+ * The structure score under `constants`: `formatOk` for a pass, `formatBadScore` for a bad score
+ * (upstream −0.5), `formatBadTags` for a tag / order / match-count failure (upstream −1.0).
  */
-export function validateResponseStructure(
-  processed: string,
-  options: {
-    check?: JudgeLrmFormatCheck;
-    parse?: 'int' | 'float';
-    constants?: Pick<JudgeLrmConstants, 'formatOk' | 'formatBadScore' | 'formatBadTags'>;
-  } = {},
-): StructureCheck {
-  const { check = 'strict', parse = 'int', constants = JUDGELRM_CONSTANTS } = options;
-  const bad = (reason: StructureCheck['reason']): StructureCheck => ({
-    score: constants.formatBadTags,
-    reason,
-  });
-  const thinkStart = pyCount(processed, '<think>');
-  const thinkEnd = pyCount(processed, '</think>');
-  const answerStart = pyCount(processed, '<answer>');
-  const answerEnd = pyCount(processed, '</answer>');
-  if (check === 'strict') {
-    if (thinkStart !== 1 || thinkEnd !== 1 || answerStart !== 2 || answerEnd !== 2) return bad('tag-count');
-    const pThinkStart = processed.indexOf('<think>');
-    const pThinkEnd = processed.indexOf('</think>');
-    const pAnswerStart = processed.indexOf('<answer>');
-    const pAnswerEnd = processed.indexOf('</answer>');
-    if (pThinkStart > pThinkEnd || pThinkEnd > pAnswerStart || pAnswerStart > pAnswerEnd)
-      return bad('tag-order');
-  } else {
-    if (answerStart !== 2 || answerEnd !== 2) return bad('tag-count');
-    if (check === 'qwen3') {
-      if (thinkStart > 1 || thinkEnd > 1 || thinkStart !== thinkEnd) return bad('tag-count');
-    } else if (thinkStart > 1 || thinkEnd > 1) return bad('tag-count');
-  }
-  const matches = answerMatches(processed, 3);
-  if (matches.length !== 2) return bad('answer-matches');
-  if (check !== 'strict' && thinkEnd === 1 && !(processed.indexOf('</think>') <= matches[0]!.start)) {
-    return bad('tag-order');
-  }
-  const s1 = parseScore(matches[0]!.content, parse);
-  const s2 = parseScore(matches[1]!.content, parse);
-  if (s1 === null || s2 === null || !(s1 >= 0 && s1 <= 10) || !(s2 >= 0 && s2 <= 10)) {
-    return { score: constants.formatBadScore, reason: 'invalid-score' };
-  }
-  return { score: constants.formatOk, reason: 'ok' };
+export function structureScore(
+  structure: JudgeLrmStructure,
+  constants: Pick<JudgeLrmConstants, 'formatOk' | 'formatBadScore' | 'formatBadTags'>,
+): number {
+  return structure.score === 1
+    ? constants.formatOk
+    : structure.score === -0.5
+      ? constants.formatBadScore
+      : constants.formatBadTags;
 }
 
 function isNumberLike(x: unknown): x is number | bigint {
@@ -398,7 +319,7 @@ export function parseSolutionTextFormat(
   const tokens = pySplitWhitespace(firstLine);
   const scores: PyNumber[] = [];
   for (const token of tokens) {
-    const v = parse === 'int' ? pyInt(token) : pyFloat(token);
+    const v = parse === 'int' ? pyIntExact(token) : pyFloat(token);
     if (v === null) return null;
     scores.push(v);
   }
@@ -510,7 +431,7 @@ export interface JudgeLrmScore {
   format: number;
   /** Upstream `answer_score`: content terms × answerReward + length terms, or `contentFailure` (`groundTruthFailure` when the ground truth was invalid). */
   content: number;
-  /** Unweighted structure score, `null` when the ground truth was invalid (never computed). */
+  /** Structure score under `constants` before the format weight (see `structureScore`), `null` when the ground truth was invalid (never computed). */
   structure: number | null;
   /** Relation term before weighting (0 when content was not scored). */
   relation: number;
@@ -525,12 +446,17 @@ export interface JudgeLrmScore {
   /** Whether the length terms were added. */
   lengthApplied: boolean;
   /** Predicted `[s1, s2]`, or `null`. */
-  predicted: [number, number] | null;
+  predicted: ScorePair | null;
   /** Gold `[g1, g2]` as numbers, or `null`. */
   expected: [number, number] | null;
   /** `'scored'`: content computed; `'content-failed'`: format ≤ 0 or extraction failed; `'invalid-ground-truth'`. */
   outcome: 'scored' | 'content-failed' | 'invalid-ground-truth';
-  /** Why the structure check or extraction failed, when it did. */
+  /**
+   * Why the structure check or extraction failed, when it did: a `JudgeLrmStructure` reason
+   * (`tag-count`, `tag-order`, `answer-match-count`, `invalid-answer-number`, `score-out-of-range`),
+   * else a `JudgeLrmSolution` reason (`missing-response-header`, `too-few-answer-tags`, …), else
+   * `invalid-ground-truth`.
+   */
   reason?: string;
 }
 
@@ -576,16 +502,16 @@ export function scoreWithConfig(
       reason: 'invalid-ground-truth',
     };
   }
-  const extracted = extractSolution(solutionStr, {
+  const extracted = extractJudgeLrmSolution(solutionStr, {
     parse: config.extractParse,
     requireHeader: config.requireHeader,
   });
-  const structure = validateResponseStructure(extracted.processed, {
+  const structure = validateJudgeLrmStructure(extracted.processed, {
     check: config.formatCheck,
     parse: config.formatParse,
-    constants: c,
   });
-  const formatScore = structure.score * config.formatReward;
+  const structureValue = structureScore(structure, c);
+  const formatScore = structureValue * config.formatReward;
   const expectedNumbers: [number, number] = [Number(expected[0]), Number(expected[1])];
   let content: number;
   let relation = 0;
@@ -622,7 +548,7 @@ export function scoreWithConfig(
     total: formatScore + content,
     format: formatScore,
     content,
-    structure: structure.score,
+    structure: structureValue,
     relation,
     absolute,
     confidence,
@@ -633,7 +559,7 @@ export function scoreWithConfig(
     expected: expectedNumbers,
     outcome,
   };
-  const reason = structure.reason !== 'ok' ? structure.reason : extracted.reason;
+  const reason = structure.reason ?? extracted.reason;
   if (reason !== undefined) result.reason = reason;
   return result;
 }

@@ -3,6 +3,7 @@
  * them, weighted sums, gates, per-component breakdowns and batch scoring into `Float64Array`s.
  */
 import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { extractJudgeLrmSolution, validateJudgeLrmStructure } from '@judgekit/parsers';
 import {
   type JudgeLrmRewardConfig,
   type JudgeLrmRewardOptions,
@@ -10,8 +11,7 @@ import {
   judgeLrmRewardBounds,
   resolveJudgeLrmConfig,
   scoreWithConfig,
-  validateResponseStructure,
-  extractSolution,
+  structureScore,
 } from './judgelrm-reward.js';
 
 /** One sample to score. */
@@ -117,16 +117,15 @@ export function createJudgeLrmFormatReward(options: JudgeLrmRewardFunctionOption
     requiresGroundTruth: false,
     bounds: { min: Math.min(...values), max: Math.max(...values) },
     score(sample: RewardSample): RewardResult {
-      const { processed } = extractSolution(String(sample.sequence), {
+      const { processed } = extractJudgeLrmSolution(String(sample.sequence), {
         parse: config.extractParse,
         requireHeader: config.requireHeader,
       });
-      const s = validateResponseStructure(processed, {
-        check: config.formatCheck,
-        parse: config.formatParse,
-        constants: c,
-      });
-      return { total: s.score * config.formatReward, components: { structure: s.score } };
+      const s = structureScore(
+        validateJudgeLrmStructure(processed, { check: config.formatCheck, parse: config.formatParse }),
+        c,
+      );
+      return { total: s * config.formatReward, components: { structure: s } };
     },
   };
 }
