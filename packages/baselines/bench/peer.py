@@ -37,20 +37,29 @@ def main():
     pc, pr, rc, rr = (rng.normal(-50, 10, n_pairs) for _ in range(4))
     beta = 0.1
 
+    # Outputs on both sides: per-pair losses, mean loss, the 4 input gradients, the 2 reward arrays.
+    # The gradient pairs are equal up to sign; NumPy returns one array for each sign (2 arrays),
+    # where judgekit fills 4 separate buffers.
     def dpo():
         x = beta * ((pc - pr) - (rc - rr))
         losses = -log_sigmoid(x)
         loss = losses.mean()
         g = -beta * sigmoid(-x) / n_pairs
-        return loss, g, -g, -g, g
+        ng = -g
+        chosen_rewards = beta * (pc - rc)
+        rejected_rewards = beta * (pr - rr)
+        return loss, losses, g, ng, ng, g, chosen_rewards, rejected_rewards
 
     a, b = rng.normal(size=n_pairs), rng.normal(size=n_pairs)
 
+    # Outputs on both sides: mean loss, accuracy, mean margin, the 2 input gradients.
     def bt():
         d = a - b
         loss = (-log_sigmoid(d)).mean()
+        accuracy = (d > 0).mean()
+        margin = d.mean()
         s = sigmoid(-d) / n_pairs
-        return loss, -s, s
+        return loss, accuracy, margin, -s, s
 
     p = rng.normal(size=n_params)
     grad = rng.normal(size=n_params)

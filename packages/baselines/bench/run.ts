@@ -17,8 +17,11 @@ const inputs = {
   refChosenLogps: normal(PAIRS, -50, 10),
   refRejectedLogps: normal(PAIRS, -50, 10),
 };
+// Same outputs as the NumPy peer: per-pair losses, mean loss, the 4 input gradients and the rewards.
 const dpoOut = {
   losses: new Float64Array(PAIRS),
+  chosenRewards: new Float64Array(PAIRS),
+  rejectedRewards: new Float64Array(PAIRS),
   grads: {
     chosenLogps: new Float64Array(PAIRS),
     rejectedLogps: new Float64Array(PAIRS),
@@ -30,6 +33,7 @@ const dpo = timeIt(() => dpoLossWithGrad(inputs, { lossType: 'sigmoid', beta: 0.
 
 const rc = normal(PAIRS, 0, 1);
 const rr = normal(PAIRS, 0, 1);
+// Mean loss, accuracy, mean margin and both gradients, as the NumPy peer.
 const btOut = { rewardsChosen: new Float64Array(PAIRS), rewardsRejected: new Float64Array(PAIRS) };
 const bt = timeIt(() => bradleyTerryLoss({ rewardsChosen: rc, rewardsRejected: rr }, {}, btOut));
 

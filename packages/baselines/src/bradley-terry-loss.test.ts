@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectClose, finiteDiff, flat, goldenCase } from '../test/golden.js';
-import { bradleyTerryLoss } from './index.js';
+import { bradleyTerryLoss, logSigmoid, sigmoid } from './index.js';
 
 describe('bradleyTerryLoss golden (TRL RewardTrainer.compute_loss)', () => {
   const c = goldenCase('bradley_terry');
@@ -45,22 +45,13 @@ describe('bradleyTerryLoss golden (TRL RewardTrainer.compute_loss)', () => {
             { rewardsChosen: a, rewardsRejected: b, margin: m },
             { centerRewardsCoefficient: 0.1 },
           );
-          const fa = finiteDiff(
-            (x) =>
-              bradleyTerryLoss(
-                { rewardsChosen: x, rewardsRejected: b, margin: m },
-                { centerRewardsCoefficient: 0.1 },
-              ).loss,
-            a,
-          );
-          const fb = finiteDiff(
-            (x) =>
-              bradleyTerryLoss(
-                { rewardsChosen: a, rewardsRejected: x, margin: m },
-                { centerRewardsCoefficient: 0.1 },
-              ).loss,
-            b,
-          );
+          const lossAt = (x: Float64Array, y: Float64Array) =>
+            bradleyTerryLoss(
+              { rewardsChosen: x, rewardsRejected: y, margin: m },
+              { centerRewardsCoefficient: 0.1 },
+            ).loss;
+          const fa = finiteDiff((x) => lossAt(x, b), a);
+          const fb = finiteDiff((x) => lossAt(a, x), b);
           for (let i = 0; i < 3; i++) {
             expect(Math.abs(fa[i]! - g.grads.rewardsChosen[i]!)).toBeLessThan(1e-6);
             expect(Math.abs(fb[i]! - g.grads.rewardsRejected[i]!)).toBeLessThan(1e-6);
@@ -72,5 +63,51 @@ describe('bradleyTerryLoss golden (TRL RewardTrainer.compute_loss)', () => {
   });
   it('rejects mismatched shapes', () => {
     expect(() => bradleyTerryLoss({ rewardsChosen: [1, 2], rewardsRejected: [1] })).toThrow(/Shape mismatch/);
+  });
+  it('fused pass equals the unfused logSigmoid / sigmoid formulation bit for bit', () => {
+    const value = fc.oneof(
+      { weight: 8, arbitrary: fc.double({ min: -60, max: 60, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(0, -0, 1e-300, 800, -800, Infinity, -Infinity) },
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 9 })
+          .chain((n) =>
+            fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
+          ),
+        fc.boolean(),
+        fc.constantFrom(0, 0.01, 0.5),
+        ([x, y, z], withMargin, c) => {
+          const n = x!.length;
+          const r = bradleyTerryLoss(
+            { rewardsChosen: x!, rewardsRejected: y!, ...(withMargin ? { margin: z! } : {}) },
+            { centerRewardsCoefficient: c },
+          );
+          // Reference: the straightforward per-term formulation with the shared scalar numerics.
+          let loss = 0;
+          let center = 0;
+          let correct = 0;
+          let margin = 0;
+          for (let i = 0; i < n; i++) {
+            const a = x![i]!;
+            const b = y![i]!;
+            const d = a - b - (withMargin ? z![i]! : 0);
+            loss -= logSigmoid(d);
+            center += (a + b) * (a + b);
+            if (a > b) correct++;
+            margin += a - b;
+            const sn = sigmoid(-d);
+            const cg = 2 * c * (a + b);
+            expect(Object.is(r.grads.rewardsChosen[i], (-sn + cg) * (1 / n)), `d rc[${i}]`).toBe(true);
+            expect(Object.is(r.grads.rewardsRejected[i], (sn + cg) * (1 / n)), `d rr[${i}]`).toBe(true);
+          }
+          expect(Object.is(r.loss, loss * (1 / n) + (c !== 0 ? c * center * (1 / n) : 0)), 'loss').toBe(true);
+          expect(r.accuracy).toBe(correct * (1 / n));
+          expect(Object.is(r.margin, margin * (1 / n))).toBe(true);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
   });
 });

@@ -6,7 +6,6 @@
  */
 
 import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
-import { logSigmoid, sigmoid } from './numerics.js';
 
 /** Inputs of {@link bradleyTerryLoss}: scalar rewards of the two sides of each pair, length B. */
 export interface BradleyTerryInputs {
@@ -62,17 +61,23 @@ export function bradleyTerryLoss(
   let correct = 0;
   let marginSum = 0;
   const inv = 1 / n;
+  const c2 = 2 * c;
+  // One pass per pair; e = e^{−|d|} and log1p(e) are shared by −logσ(d) = softplus(−d) and σ(−d)
+  // (the same values as numerics.ts `logSigmoid(d)` / `sigmoid(-d)`, bit for bit).
   for (let i = 0; i < n; i++) {
     const a = rc[i]!;
     const b = rr[i]!;
-    const d = a - b - (m === undefined ? 0 : m[i]!);
-    loss -= logSigmoid(d);
+    const diff = a - b;
+    const d = m === undefined ? diff : diff - m[i]!;
+    const e = Math.exp(-Math.abs(d));
+    const den = 1 + e;
+    loss += Math.max(-d, 0) + Math.log1p(e);
+    const sn = (d > 0 ? e : 1) / den; // σ(−d)
     const s = a + b;
     center += s * s;
     if (a > b) correct++;
-    marginSum += a - b;
-    const sn = sigmoid(-d);
-    const cg = 2 * c * s;
+    marginSum += diff;
+    const cg = c2 * s;
     gc[i] = (-sn + cg) * inv;
     gr[i] = (sn + cg) * inv;
   }

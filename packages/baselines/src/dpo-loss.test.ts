@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectClose, finiteDiff, flat, goldenCase } from '../test/golden.js';
+import { dpoLossWithGradReference } from './dpo-loss.js';
 import {
   BcoRunningMean,
+  DPO_LOSS_TYPES,
   type DpoInputs,
   type DpoLossType,
   dpoLoss,
@@ -107,23 +109,7 @@ describe('dpoLoss options and edges', () => {
     expect(rm.update(1)).toBeCloseTo((m1 + 1) / 2, 12);
   });
 
-  const types: DpoLossType[] = [
-    'sigmoid',
-    'hinge',
-    'ipo',
-    'robust',
-    'bco_pair',
-    'exo_pair',
-    'nca_pair',
-    'aot',
-    'aot_unpaired',
-    'apo_zero',
-    'apo_down',
-    'sppo_hard',
-    'discopop',
-    'sigmoid_norm',
-  ];
-  for (const lossType of types) {
+  for (const lossType of DPO_LOSS_TYPES) {
     it(`finite differences: ${lossType}`, () => {
       fc.assert(
         fc.property(
@@ -185,4 +171,89 @@ describe('dpoLoss options and edges', () => {
       );
     });
   }
+});
+
+describe('fused sigmoid path equals the generic reference kernel bit for bit', () => {
+  const value = fc.oneof(
+    { weight: 8, arbitrary: fc.double({ min: -400, max: 400, noNaN: true }) },
+    { weight: 1, arbitrary: fc.constantFrom(0, -0, 1e-300, -1e308, 1e308, Infinity, -Infinity) },
+  );
+  const sameBits = (ours: ArrayLike<number>, ref: ArrayLike<number>, what: string) => {
+    expect(ours.length, what).toBe(ref.length);
+    for (let i = 0; i < ref.length; i++) {
+      if (!Object.is(ours[i], ref[i])) expect.fail(`${what}[${i}]: ${ours[i]} !== ${ref[i]}`);
+    }
+  };
+  it('losses, mean, rewards and gradients for sigmoid / sigmoid_norm, all option combinations', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 0, max: 9 })
+          .chain((n) =>
+            fc.tuple(
+              fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 4, maxLength: 4 }),
+              fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2 * n, maxLength: 2 * n }),
+            ),
+          ),
+        fc.constantFrom<DpoLossType>('sigmoid', 'sigmoid_norm'),
+        fc.constantFrom('v0.28' as const, 'head' as const),
+        fc.double({ min: 1e-3, max: 5, noNaN: true }),
+        fc.constantFrom(0, 0.1, 0.37),
+        fc.boolean(),
+        fc.boolean(),
+        ([arrs, lens], lossType, variant, beta, ls, refFree, withOut) => {
+          const n = arrs[0]!.length;
+          const inputs: DpoInputs = {
+            chosenLogps: Float64Array.from(arrs[0]!),
+            rejectedLogps: Float64Array.from(arrs[1]!),
+            refChosenLogps: Float64Array.from(arrs[2]!),
+            refRejectedLogps: Float64Array.from(arrs[3]!),
+            chosenLengths: lens.slice(0, n),
+            rejectedLengths: lens.slice(n),
+          };
+          const head = variant === 'head';
+          const opts = {
+            lossType,
+            variant,
+            beta,
+            labelSmoothing: head ? 0 : ls,
+            referenceFree: head ? false : refFree,
+          };
+          const buf = () => new Float64Array(n);
+          const out = withOut
+            ? {
+                losses: buf(),
+                chosenRewards: buf(),
+                rejectedRewards: buf(),
+                grads: {
+                  chosenLogps: buf(),
+                  rejectedLogps: buf(),
+                  refChosenLogps: buf(),
+                  refRejectedLogps: buf(),
+                },
+              }
+            : undefined;
+          const fused = dpoLossWithGrad(inputs, opts, out);
+          const ref = dpoLossWithGradReference(inputs, opts);
+          if (out) expect(fused.losses).toBe(out.losses);
+          expect(Object.is(fused.loss, ref.loss), `loss ${fused.loss} vs ${ref.loss}`).toBe(true);
+          sameBits(fused.losses, ref.losses, 'losses');
+          sameBits(fused.chosenRewards, ref.chosenRewards, 'chosenRewards');
+          sameBits(fused.rejectedRewards, ref.rejectedRewards, 'rejectedRewards');
+          for (const [key] of GRAD_KEYS) sameBits(fused.grads[key], ref.grads[key], key);
+          // dpoLoss / dpoLossBackward take the same fused path and agree with it.
+          const fwd = dpoLoss(inputs, opts);
+          sameBits(fwd.losses, ref.losses, 'dpoLoss losses');
+          sameBits(fwd.chosenRewards, ref.chosenRewards, 'dpoLoss chosenRewards');
+          const bwd = dpoLossBackward(inputs, opts);
+          for (const [key] of GRAD_KEYS) sameBits(bwd[key], ref.grads[key], `dpoLossBackward ${key}`);
+        },
+      ),
+      { numRuns: 400, seed: 11 },
+    );
+  });
+  it('rejects output buffers of the wrong length', () => {
+    const inputs = inputsOf(goldenCase('dpo_classic_moderate'));
+    expect(() => dpoLossWithGrad(inputs, {}, { losses: new Float64Array(1) })).toThrow(/Shape mismatch/);
+  });
 });

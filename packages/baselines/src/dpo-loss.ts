@@ -158,14 +158,57 @@ function resolve(options: DpoOptions): Resolved {
 
 function batchSize(inputs: DpoInputs): number {
   const n = inputs.chosenLogps.length;
-  for (const [name, arr] of [
-    ['rejectedLogps', inputs.rejectedLogps],
-    ['refChosenLogps', inputs.refChosenLogps],
-    ['refRejectedLogps', inputs.refRejectedLogps],
-  ] as const) {
-    if (arr.length !== n) throw new ShapeMismatchError(`DPO input ${name}`, [n], [arr.length]);
-  }
+  checkLength('DPO input rejectedLogps', inputs.rejectedLogps, n);
+  checkLength('DPO input refChosenLogps', inputs.refChosenLogps, n);
+  checkLength('DPO input refRejectedLogps', inputs.refRejectedLogps, n);
   return n;
+}
+
+function checkLength(what: string, arr: ArrayLike<number>, n: number): void {
+  if (arr.length !== n) throw new ShapeMismatchError(what, [n], [arr.length]);
+}
+
+/** Whether `referenceFree` drops the reference log-ratios for this loss type (v0.28). */
+function honoursRefFree(type: DpoLossType): boolean {
+  return (
+    type === 'sigmoid' ||
+    type === 'robust' ||
+    type === 'exo_pair' ||
+    type === 'hinge' ||
+    type === 'ipo' ||
+    type === 'apo_zero' ||
+    type === 'apo_down' ||
+    type === 'sigmoid_norm'
+  );
+}
+
+/** Length normalisation settings of one call (ipo HEAD / ipo v0.28 with lengths / sigmoid_norm). */
+interface LengthNorm {
+  /** Whether log-ratios are divided by the completion lengths. */
+  use: boolean;
+  /** HEAD clamps the length at 1; v0.28 divides by the raw count (0 → NaN/inf, as upstream). */
+  clamp: boolean;
+  chosen: ArrayLike<number> | undefined;
+  rejected: ArrayLike<number> | undefined;
+}
+
+function lengthNorm(inputs: DpoInputs, o: Resolved, n: number): LengthNorm {
+  const { type } = o;
+  const needsLen = type === 'sigmoid_norm' || (type === 'ipo' && o.head);
+  const use = needsLen || (type === 'ipo' && inputs.chosenLengths !== undefined);
+  const lc = inputs.chosenLengths;
+  const lr = inputs.rejectedLengths;
+  if (use) {
+    if (lc === undefined || lr === undefined) {
+      throw new InvalidArgumentError(
+        'chosenLengths',
+        `loss type "${type}" (${o.head ? 'head' : 'v0.28'}) needs chosenLengths and rejectedLengths`,
+      );
+    }
+    checkLength('DPO input chosenLengths', lc, n);
+    checkLength('DPO input rejectedLengths', lr, n);
+  }
+  return { use, clamp: o.head || type === 'sigmoid_norm', chosen: lc, rejected: lr };
 }
 
 /**
@@ -206,16 +249,7 @@ function dpoKernel(
   const scale = n > 0 ? gradLoss / n : 0;
   const tmp = new Float64Array(1);
   // k = 1 when the reference enters a/b (and Δ) for this type, 0 when reference-free applies.
-  const honoursRefFree =
-    type === 'sigmoid' ||
-    type === 'robust' ||
-    type === 'exo_pair' ||
-    type === 'hinge' ||
-    type === 'ipo' ||
-    type === 'apo_zero' ||
-    type === 'apo_down' ||
-    type === 'sigmoid_norm';
-  const k = o.refFree && honoursRefFree ? 0 : 1;
+  const k = o.refFree && honoursRefFree(type) ? 0 : 1;
 
   if (type === 'aot' || type === 'aot_unpaired') {
     const u = new Float64Array(n);
@@ -254,23 +288,11 @@ function dpoKernel(
     return;
   }
 
-  // Length normalisation (ipo HEAD / ipo v0.28 with lengths / sigmoid_norm).
-  const needsLen = type === 'sigmoid_norm' || (type === 'ipo' && o.head);
-  const useLen = needsLen || (type === 'ipo' && inputs.chosenLengths !== undefined);
-  const lc = inputs.chosenLengths;
-  const lr = inputs.rejectedLengths;
-  if (useLen) {
-    if (lc === undefined || lr === undefined) {
-      throw new InvalidArgumentError(
-        'chosenLengths',
-        `loss type "${type}" (${o.head ? 'head' : 'v0.28'}) needs chosenLengths and rejectedLengths`,
-      );
-    }
-    if (lc.length !== n) throw new ShapeMismatchError('DPO input chosenLengths', [n], [lc.length]);
-    if (lr.length !== n) throw new ShapeMismatchError('DPO input rejectedLengths', [n], [lr.length]);
-  }
-  // HEAD clamps the length at 1; v0.28 divides by the raw count (0 → NaN/inf, as upstream).
-  const clampLen = o.head || type === 'sigmoid_norm';
+  const len = lengthNorm(inputs, o, n);
+  const useLen = len.use;
+  const clampLen = len.clamp;
+  const lc = len.chosen;
+  const lr = len.rejected;
 
   let bcoDelta = 0;
   if (type === 'bco_pair' && !o.head) {
@@ -400,6 +422,193 @@ function dpoKernel(
 }
 
 /**
+ * Fused forward + backward of `sigmoid` / `sigmoid_norm` (TRL's default loss): one pass per pair
+ * with one `exp` and one `log1p` shared by the loss (softplus) and its derivative (σ), writing
+ * losses, optional gradients (of `gradLoss · mean`) and optional rewards; returns the loss sum.
+ * Bit-identical to the generic kernel's `sigmoid` case plus the reward loop of {@link dpoLoss}.
+ */
+function sigmoidFused(
+  inputs: DpoInputs,
+  o: Resolved,
+  len: LengthNorm,
+  losses: Float64Array,
+  grads: DpoGrads | undefined,
+  chosenRewards: Float64Array | undefined,
+  rejectedRewards: Float64Array | undefined,
+  gradLoss: number,
+): number {
+  const n = losses.length;
+  const pc = inputs.chosenLogps;
+  const pr = inputs.rejectedLogps;
+  const rc = inputs.refChosenLogps;
+  const rr = inputs.refRejectedLogps;
+  const { beta, eps } = o;
+  const k = o.refFree ? 0 : 1;
+  const scale = n > 0 ? gradLoss / n : 0;
+  const smooth = eps !== 0;
+  const keep = 1 - eps;
+  const { use: useLen, clamp: clampLen } = len;
+  const lc = len.chosen as ArrayLike<number>;
+  const lr = len.rejected as ArrayLike<number>;
+  const gpc = grads?.chosenLogps;
+  const gpr = grads?.rejectedLogps;
+  const grc = grads?.refChosenLogps;
+  const grr = grads?.refRejectedLogps;
+  if (k === 1 && !useLen && !smooth && gpc !== undefined && chosenRewards !== undefined) {
+    return sigmoidFusedPlain(
+      pc,
+      pr,
+      rc,
+      rr,
+      beta,
+      scale,
+      losses,
+      gpc,
+      gpr!,
+      grc!,
+      grr!,
+      chosenRewards,
+      rejectedRewards!,
+    );
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const pci = pc[i]!;
+    const pri = pr[i]!;
+    const rci = rc[i]!;
+    const rri = rr[i]!;
+    let a = pci - k * rci;
+    let b = pri - k * rri;
+    let ic = 1;
+    let ir = 1;
+    if (useLen) {
+      ic = 1 / (clampLen ? Math.max(lc[i]!, 1) : lc[i]!);
+      ir = 1 / (clampLen ? Math.max(lr[i]!, 1) : lr[i]!);
+      a *= ic;
+      b *= ir;
+    }
+    const x = beta * (a - b);
+    // Shared pieces: e = e^{−|x|}, log1p(e); softplus(∓x) = max(∓x, 0) + log1p(e); σ(∓x) from e.
+    const e = Math.exp(-Math.abs(x));
+    const l1 = Math.log1p(e);
+    const d = 1 + e;
+    const sNeg = x > 0 ? e / d : 1 / d; // σ(−x)
+    const spNeg = Math.max(-x, 0) + l1; // softplus(−x) = −logσ(x)
+    let loss: number;
+    let inner: number;
+    if (smooth) {
+      const sPos = x >= 0 ? 1 / d : e / d; // σ(x)
+      loss = keep * spNeg + eps * (Math.max(x, 0) + l1);
+      inner = -keep * sNeg + eps * sPos;
+    } else {
+      loss = spNeg;
+      inner = -sNeg + 0;
+    }
+    losses[i] = loss;
+    sum += loss;
+    if (gpc !== undefined) {
+      const ga = beta * inner;
+      const gc = ga * ic * scale;
+      const gr = -ga * ir * scale;
+      gpc[i] = gc;
+      gpr![i] = gr;
+      grc![i] = -k * gc;
+      grr![i] = -k * gr;
+    }
+    if (chosenRewards !== undefined) {
+      chosenRewards[i] = beta * (pci - rci);
+      rejectedRewards![i] = beta * (pri - rri);
+    }
+  }
+  return sum;
+}
+
+/**
+ * The hot case of {@link sigmoidFused} (reference in use, no label smoothing, no length
+ * normalisation, all outputs requested) as a straight loop over locals. Same values bit for bit:
+ * with k = 1, a = π_c − ρ_c is also the reward's difference, and the four gradients are ±g.
+ */
+function sigmoidFusedPlain(
+  pc: ArrayLike<number>,
+  pr: ArrayLike<number>,
+  rc: ArrayLike<number>,
+  rr: ArrayLike<number>,
+  beta: number,
+  scale: number,
+  losses: Float64Array,
+  gpc: Float64Array,
+  gpr: Float64Array,
+  grc: Float64Array,
+  grr: Float64Array,
+  chosenRewards: Float64Array,
+  rejectedRewards: Float64Array,
+): number {
+  const n = losses.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = pc[i]! - rc[i]!;
+    const b = pr[i]! - rr[i]!;
+    const x = beta * (a - b);
+    const e = Math.exp(-Math.abs(x));
+    const loss = Math.max(-x, 0) + Math.log1p(e); // softplus(−x) = −logσ(x)
+    losses[i] = loss;
+    sum += loss;
+    const d = 1 + e;
+    const g = beta * (-((x > 0 ? e : 1) / d) + 0) * scale; // β·(−σ(−x))/B
+    gpc[i] = g;
+    gpr[i] = -g;
+    grc[i] = -g;
+    grr[i] = g;
+    chosenRewards[i] = beta * a;
+    rejectedRewards[i] = beta * b;
+  }
+  return sum;
+}
+
+/** Runs one forward (and backward when `grads` is given) and returns the mean loss. */
+function compute(
+  inputs: DpoInputs,
+  o: Resolved,
+  losses: Float64Array,
+  grads: DpoGrads | undefined,
+  chosenRewards: Float64Array | undefined,
+  rejectedRewards: Float64Array | undefined,
+  gradLoss: number,
+  fused: boolean,
+): number {
+  const n = losses.length;
+  if (fused && (o.type === 'sigmoid' || o.type === 'sigmoid_norm')) {
+    const len = lengthNorm(inputs, o, n);
+    return sigmoidFused(inputs, o, len, losses, grads, chosenRewards, rejectedRewards, gradLoss) / n;
+  }
+  dpoKernel(inputs, o, losses, grads, gradLoss);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += losses[i]!;
+  if (chosenRewards !== undefined && rejectedRewards !== undefined) {
+    for (let i = 0; i < n; i++) {
+      chosenRewards[i] = o.beta * (inputs.chosenLogps[i]! - inputs.refChosenLogps[i]!);
+      rejectedRewards[i] = o.beta * (inputs.rejectedLogps[i]! - inputs.refRejectedLogps[i]!);
+    }
+  }
+  return sum / n;
+}
+
+function buffer(what: string, given: Float64Array | undefined, n: number): Float64Array {
+  if (given === undefined) return new Float64Array(n);
+  checkLength(what, given, n);
+  return given;
+}
+
+function gradBuffers(given: Partial<DpoGrads> | undefined, n: number): DpoGrads {
+  return {
+    chosenLogps: buffer('DPO gradient buffer chosenLogps', given?.chosenLogps, n),
+    rejectedLogps: buffer('DPO gradient buffer rejectedLogps', given?.rejectedLogps, n),
+    refChosenLogps: buffer('DPO gradient buffer refChosenLogps', given?.refChosenLogps, n),
+    refRejectedLogps: buffer('DPO gradient buffer refRejectedLogps', given?.refRejectedLogps, n),
+  };
+}
+
+/**
  * DPO-family loss forward pass (TRL `dpo_loss` v0.28.0 or HEAD `_compute_loss`, see the module
  * doc). Inputs are per-pair sequence log-probs (see {@link sequenceLogps}); the result holds the
  * mean loss, the per-pair losses and the detached implicit rewards.
@@ -408,16 +617,10 @@ export function dpoLoss(inputs: DpoInputs, options: DpoOptions = {}): DpoResult 
   const o = resolve(options);
   const n = batchSize(inputs);
   const losses = new Float64Array(n);
-  dpoKernel(inputs, o, losses, undefined, 1);
   const chosenRewards = new Float64Array(n);
   const rejectedRewards = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += losses[i]!;
-    chosenRewards[i] = o.beta * (inputs.chosenLogps[i]! - inputs.refChosenLogps[i]!);
-    rejectedRewards[i] = o.beta * (inputs.rejectedLogps[i]! - inputs.refRejectedLogps[i]!);
-  }
-  return { loss: sum / n, losses, chosenRewards, rejectedRewards };
+  const loss = compute(inputs, o, losses, undefined, chosenRewards, rejectedRewards, 1, true);
+  return { loss, losses, chosenRewards, rejectedRewards };
 }
 
 /**
@@ -433,41 +636,66 @@ export function dpoLossBackward(
 ): DpoGrads {
   const o = resolve(options);
   const n = batchSize(inputs);
-  const grads = out ?? {
-    chosenLogps: new Float64Array(n),
-    rejectedLogps: new Float64Array(n),
-    refChosenLogps: new Float64Array(n),
-    refRejectedLogps: new Float64Array(n),
-  };
-  for (const [name, arr] of Object.entries(grads)) {
-    if (arr.length !== n) throw new ShapeMismatchError(`DPO gradient buffer ${name}`, [n], [arr.length]);
-  }
-  dpoKernel(inputs, o, new Float64Array(n), grads, gradLoss);
+  const grads = gradBuffers(out, n);
+  compute(inputs, o, new Float64Array(n), grads, undefined, undefined, gradLoss, true);
   return grads;
 }
 
+/** Optional preallocated output buffers of {@link dpoLossWithGrad}, each of length B. */
+export interface DpoOutBuffers {
+  losses?: Float64Array;
+  chosenRewards?: Float64Array;
+  rejectedRewards?: Float64Array;
+  /** Gradient buffers; any of the four left out is allocated. */
+  grads?: Partial<DpoGrads>;
+}
+
+/** Forward values and gradients of the mean loss, from {@link dpoLossWithGrad}. */
+export interface DpoResultWithGrad extends DpoResult {
+  grads: DpoGrads;
+}
+
 /**
- * Forward and backward in one pass (the kernel computes both anyway). Returns the forward result
- * and the gradients of the mean loss.
+ * Forward and backward in one call: mean loss, per-pair losses, implicit rewards and the gradients
+ * of the mean loss with respect to the four log-prob inputs (same values as {@link dpoLoss} plus
+ * {@link dpoLossBackward}). `sigmoid` / `sigmoid_norm` run a fused single pass per pair that shares
+ * one `exp` and one `log1p` between loss and gradient. `out` may supply any of the output buffers
+ * (length B) so a training loop allocates nothing.
  */
 export function dpoLossWithGrad(
   inputs: DpoInputs,
   options: DpoOptions = {},
-  out?: { losses?: Float64Array; grads?: DpoGrads },
-): { loss: number; losses: Float64Array; grads: DpoGrads } {
+  out?: DpoOutBuffers,
+): DpoResultWithGrad {
+  return withGrad(inputs, options, out, true);
+}
+
+/**
+ * The unfused reference of {@link dpoLossWithGrad} (generic per-type kernel, then separate loops for
+ * the mean and the rewards). For tests of the fused path; not exported from the package.
+ */
+export function dpoLossWithGradReference(
+  inputs: DpoInputs,
+  options: DpoOptions = {},
+  out?: DpoOutBuffers,
+): DpoResultWithGrad {
+  return withGrad(inputs, options, out, false);
+}
+
+function withGrad(
+  inputs: DpoInputs,
+  options: DpoOptions,
+  out: DpoOutBuffers | undefined,
+  fused: boolean,
+): DpoResultWithGrad {
   const o = resolve(options);
   const n = batchSize(inputs);
-  const losses = out?.losses ?? new Float64Array(n);
-  const grads = out?.grads ?? {
-    chosenLogps: new Float64Array(n),
-    rejectedLogps: new Float64Array(n),
-    refChosenLogps: new Float64Array(n),
-    refRejectedLogps: new Float64Array(n),
-  };
-  dpoKernel(inputs, o, losses, grads, 1);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += losses[i]!;
-  return { loss: sum / n, losses, grads };
+  const losses = buffer('DPO losses buffer', out?.losses, n);
+  const chosenRewards = buffer('DPO chosenRewards buffer', out?.chosenRewards, n);
+  const rejectedRewards = buffer('DPO rejectedRewards buffer', out?.rejectedRewards, n);
+  const grads = gradBuffers(out?.grads, n);
+  const loss = compute(inputs, o, losses, grads, chosenRewards, rejectedRewards, 1, fused);
+  return { loss, losses, chosenRewards, rejectedRewards, grads };
 }
 
 /**

@@ -68,18 +68,11 @@ export function spinLoss(inputs: SpinInputs, options: SpinOptions = {}): SpinRes
     refRejectedLogps: inputs.opponentGeneratedLogps,
   };
   const r = dpoLossWithGrad(dpoInputs, { lossType, beta, referenceFree: options.referenceFree ?? false });
-  const n = r.losses.length;
-  const realRewards = new Float64Array(n);
-  const generatedRewards = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    realRewards[i] = beta * (inputs.policyRealLogps[i]! - inputs.opponentRealLogps[i]!);
-    generatedRewards[i] = beta * (inputs.policyGeneratedLogps[i]! - inputs.opponentGeneratedLogps[i]!);
-  }
   return {
     loss: r.loss,
     losses: r.losses,
-    realRewards,
-    generatedRewards,
+    realRewards: r.chosenRewards,
+    generatedRewards: r.rejectedRewards,
     grads: {
       policyRealLogps: r.grads.chosenLogps,
       policyGeneratedLogps: r.grads.rejectedLogps,

@@ -39,13 +39,13 @@ def actor_loss(logp, old, ref, adv, mask, lo=0.8, hi=1.2, c=3.0, kl_coef=1e-3):
     g = np.where(l1 > l2, g1, np.where(l2 > l1, g2, 0.5 * (g1 + g2)))
     g = np.where(neg & (l3 < c1), 0.0, np.where(neg & (l3 == c1), 0.5 * g, g))
     n = mask.sum()
-    pg_loss = np.where(mask != 0, pg, 0.0).dot(mask) if pg.ndim == 1 else (np.where(mask != 0, pg, 0.0) * mask).sum() / n
+    pg_loss = np.where(mask != 0, pg, 0.0).dot(mask) / n  # token-mean, masked slots protected
     kl = np.clip(ref - logp, -20.0, 20.0)
     e = np.exp(kl)
     k3 = e - kl - 1.0
     kpass = (np.abs(ref - logp) <= 20.0) & (k3 <= 10.0)
     k3 = np.clip(k3, -10.0, 10.0)
-    kl_loss = (k3 * mask).sum() / n
+    kl_loss = k3.dot(mask) / n
     w = mask / n
     grad = (g + kl_coef * np.where(kpass, 1.0 - e, 0.0)) * w
     return pg_loss + kl_coef * kl_loss, grad

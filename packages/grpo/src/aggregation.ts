@@ -56,7 +56,8 @@ function checkShapes(lossLength: number, mask: Mask, rows: number, cols: number)
   if (mask.length !== rows * cols) throw new ShapeMismatchError('mask', [rows, cols], [mask.length]);
 }
 
-interface AggNorms {
+/** Normalisers of one aggregation (internal; not exported from the package). */
+export interface AggNorms {
   /** Per-row scale applied to Σ_t ℓm (before the final division). */
   rowScale: Float64Array;
   /** Final divisor. */
@@ -65,7 +66,8 @@ interface AggNorms {
   protectMasked: boolean;
 }
 
-function verlNorms(
+/** verl `agg_loss` normalisers for a mask and mode (internal; used by the fused actor loss). */
+export function verlNorms(
   mask: Mask,
   rows: number,
   cols: number,

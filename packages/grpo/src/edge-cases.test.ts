@@ -306,3 +306,77 @@ describe('grpoStep', () => {
     expect(Number.isFinite(r.loss)).toBe(true);
   });
 });
+
+describe('float32 fast path (online softmax, table exp)', () => {
+  const check = (z32: Float32Array, rows: number, vocab: number, labels: number[], temperature: number) => {
+    const z64 = Float64Array.from(z32); // the same values: only the kernel differs
+    const a = logProbsAndEntropy(z64, labels, rows, vocab, { temperature });
+    const b = logProbsAndEntropy(z32, labels, rows, vocab, { temperature });
+    const lp = tokenLogProbs(z32, labels, rows, vocab, { temperature });
+    const h = entropyFromLogits(z32, rows, vocab, { temperature });
+    for (let i = 0; i < rows; i++) {
+      for (const [x, y] of [
+        [b.logProbs[i], a.logProbs[i]],
+        [lp[i], a.logProbs[i]],
+        [b.entropy[i], a.entropy[i]],
+        [h[i], a.entropy[i]],
+      ] as [number, number][]) {
+        if (Number.isNaN(y)) expect(x).toBeNaN();
+        else if (!Number.isFinite(y)) expect(x).toBe(y);
+        else expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(y)));
+      }
+    }
+  };
+  it('matches the float64 reference on the same values to 1e-10 (odd vocab, rising maxima, wide range)', () => {
+    const rng = createRng('f32-fast');
+    for (const [rows, vocab, scale] of [
+      [16, 1001, 3],
+      [8, 4096, 40],
+      [4, 7, 300],
+      [3, 1, 1],
+    ] as const) {
+      const z = new Float32Array(rows * vocab);
+      for (let i = 0; i < z.length; i++) z[i] = rng.nextNormal() * scale + (i % vocab) * 0.01; // maxima keep rising
+      const labels = Array.from({ length: rows }, (_, i) => (i === 0 ? -100 : rng.nextInt(vocab)));
+      check(z, rows, vocab, labels, 0.7);
+      check(z, rows, vocab, labels, 1);
+    }
+  });
+  it('property: random float32 rows agree with the float64 path', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+        (zs, temperature) => {
+          const z = Float32Array.from(zs);
+          check(z, 1, z.length, [z.length - 1], temperature);
+        },
+      ),
+    );
+  });
+  it('special values fall back to the reference semantics (−inf, +inf, NaN)', () => {
+    const z = Float32Array.from([
+      Number.NEGATIVE_INFINITY,
+      1,
+      2,
+      3,
+      1,
+      Number.NEGATIVE_INFINITY,
+      2,
+      0,
+      1,
+      Number.POSITIVE_INFINITY,
+      2,
+      0,
+      1,
+      2,
+      Number.NaN,
+      0,
+      -1e30,
+      0,
+      1,
+      -1e30,
+    ]);
+    check(z, 5, 4, [1, 2, 0, 3, 2], 1);
+  });
+});

@@ -88,6 +88,7 @@ export {
   type VerlActorLossResult,
   verlActorLoss,
 } from './actor-loss.js';
+export { type VerlActorLossFusedOptions, verlActorLossFused } from './actor-loss-fused.js';
 export {
   type GrpoStepInputs,
   type GrpoStepLogits,
