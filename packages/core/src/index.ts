@@ -48,6 +48,7 @@ export {
 } from './typed-arrays.js';
 export {
   addUsage,
+  type ChatMessage,
   emptyUsage,
   type PairwiseSample,
   type ScorePair,

@@ -42,6 +42,12 @@ export interface SingleAnswerSample {
   metadata?: Record<string, unknown>;
 }
 
+/** One chat message, as OpenAI-compatible servers and chat templates take it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
 /** Token counts of one model call or of many added together. */
 export interface Usage {
   promptTokens: number;

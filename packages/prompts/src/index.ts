@@ -26,7 +26,6 @@ export {
   TemplateRegistry,
 } from './registry.js';
 export {
-  type ChatMessage,
   type JudgeSample,
   judgelmMultiInstruction,
   type MultiAnswerSample,
@@ -69,3 +68,5 @@ export {
   PROMETHEUS_REL_SYSTEM,
   type PrometheusRubric,
 } from './templates/prometheus.js';
+/** Re-exported from `@judgekit/core`, where every package shares it. */
+export type { ChatMessage } from '@judgekit/core';

@@ -4,6 +4,7 @@
  */
 
 import {
+  type ChatMessage,
   InvalidArgumentError,
   type PairwiseSample,
   type SingleAnswerSample,
@@ -29,12 +30,6 @@ export interface MultiAnswerSample {
 
 /** Any sample `render` accepts; the template's `format` decides which one it must be. */
 export type JudgeSample = PairwiseSample | SingleAnswerSample | MultiAnswerSample;
-
-/** One chat message. */
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
 
 /** Options of {@link render}. */
 export interface RenderOptions {
