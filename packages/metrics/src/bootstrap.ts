@@ -6,7 +6,7 @@
  * increments into a reused histogram: no per-resample allocation, one byte read per draw.
  */
 
-import { createRng, InvalidArgumentError, type Seed } from '@judgekit/core';
+import { createRng, InvalidArgumentError, Rng, type Seed } from '@judgekit/core';
 
 /** Options of a bootstrap. */
 export interface BootstrapOptions {
@@ -72,34 +72,81 @@ export function bootstrapReplicates(
   const n = codes.length;
   const replicates = new Float64Array(resamples * statCount);
   if (n === 0) return replicates.fill(Number.NaN);
-  // xoshiro128** 1.1 inlined on local state (the same stream as core's Rng.nextUint32, which the
-  // tests check against Rng.sampleIndices); locals keep the hot loop free of property writes.
-  let [s0, s1, s2, s3] = createRng(seed).state;
+  // xoshiro128** state words as int32, carried from resample to resample.
+  const state = Int32Array.from(createRng(seed).state);
+  const counts = new Uint32Array(bins);
   const hist = new Float64Array(bins);
   const out = new Float64Array(statCount);
-  const TWO32 = 4294967296;
-  const limit = TWO32 - (TWO32 % n);
   for (let r = 0; r < resamples; r++) {
-    hist.fill(0);
-    for (let i = 0; i < n; i++) {
-      let x: number;
-      do {
-        const m = Math.imul(s1, 5);
-        x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-      } while (x >= limit);
-      hist[codes[x % n]!]! += 1;
-    }
+    if (n <= MAX_FAST_N) drawHistogram(state, codes, counts);
+    else drawHistogramViaRng(state, codes, counts);
+    for (let b = 0; b < bins; b++) hist[b] = counts[b]!;
     statistic(hist, out);
     replicates.set(out, r * statCount);
   }
   return replicates;
+}
+
+/** Largest sample count of the integer fast path (the quotient below must fit an int32). */
+const MAX_FAST_N = 0x40000000;
+const TWO32 = 4294967296;
+const SIGN = -0x80000000;
+
+/**
+ * Zero `counts`, draw `n = codes.length` indices exactly as core's `Rng.nextInt(n)` does from the
+ * xoshiro128** state `state` (so resample after resample the stream equals
+ * `createRng(seed).sampleIndices(n, n)`), count the code of each drawn sample, and leave the
+ * advanced state in `state`.
+ *
+ * The hot loop runs xoshiro128** 1.1 on local int32 words (no property writes, no heap numbers),
+ * tests the rejection `x >= limit` on the uint32 draw with a sign-flipped int32 compare, and
+ * computes `x % n` without an integer division: `q = trunc(x · (1/n))` is exact or one too small
+ * (only when `x` is a multiple of `n`), so `x − q·n` (in int32, exact as it lies in `[0, 2n)`)
+ * needs at most one correction. Needs `n ≤ 2^30` so that `q` fits an int32; `n = 1` works too
+ * (`q·1` wraps to `x`, the remainder is 0).
+ */
+function drawHistogram(state: Int32Array, codes: Uint8Array, counts: Uint32Array): void {
+  const n = codes.length | 0;
+  counts.fill(0);
+  let s0 = state[0]!;
+  let s1 = state[1]!;
+  let s2 = state[2]!;
+  let s3 = state[3]!;
+  const inv = 1 / n;
+  // Accept the uint32 draw iff x <= limit − 1, i.e. iff (x ^ 2^31) <= limit − 1 − 2^31 as int32
+  // (limit = 2^32 when n is a power of two: every draw is accepted, the bound is 2^31 − 1).
+  const maxFlipped = (TWO32 - (TWO32 % n) - 1 - 0x80000000) | 0;
+  for (let i = 0; i < n; i++) {
+    let x: number;
+    do {
+      const m = Math.imul(s1, 5);
+      x = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    } while ((x ^ SIGN) > maxFlipped);
+    const q = ((x >>> 0) * inv) | 0;
+    let j = (x - Math.imul(q, n)) | 0;
+    if (j >= n) j -= n;
+    counts[codes[j]!]!++;
+  }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+}
+
+/** {@link drawHistogram} for `n > 2^30`, through core's `Rng.nextInt`. */
+function drawHistogramViaRng(state: Int32Array, codes: Uint8Array, counts: Uint32Array): void {
+  const rng = new Rng([state[0]!, state[1]!, state[2]!, state[3]!]);
+  counts.fill(0);
+  const n = codes.length;
+  for (let i = 0; i < n; i++) counts[codes[rng.nextInt(n)]!]!++;
+  state.set(rng.state);
 }
 
 /**

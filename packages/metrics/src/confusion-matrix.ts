@@ -28,13 +28,30 @@ export function jointCodes(labels: Uint8Array, predictions: Uint8Array): Uint8Ar
   return out;
 }
 
-/** Histogram of joint codes into `out` (length 12, zeroed first). */
+/**
+ * Histogram of joint codes into `out` (length 12, zeroed first; codes ≥ `out.length` are not counted). One
+ * pass with four interleaved integer sub-histograms, so runs of one code do not chain on a counter.
+ */
 export function confusionCounts(
   joint: Uint8Array,
   out: Float64Array = new Float64Array(CONFUSION_CELLS),
 ): Float64Array {
+  const n = joint.length;
+  const c0 = new Int32Array(256);
+  const c1 = new Int32Array(256);
+  const c2 = new Int32Array(256);
+  const c3 = new Int32Array(256);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    c0[joint[i]!]!++;
+    c1[joint[i + 1]!]!++;
+    c2[joint[i + 2]!]!++;
+    c3[joint[i + 3]!]!++;
+  }
+  for (; i < n; i++) c0[joint[i]!]!++;
   out.fill(0);
-  for (let i = 0; i < joint.length; i++) out[joint[i]!]! += 1;
+  const cells = Math.min(out.length, 256);
+  for (let b = 0; b < cells; b++) out[b] = c0[b]! + c1[b]! + c2[b]! + c3[b]!;
   return out;
 }
 

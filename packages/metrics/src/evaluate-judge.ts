@@ -24,7 +24,6 @@ import {
   CONFUSION_CELLS,
   CONFUSION_COLS,
   type ConfusionMatrix,
-  confusionCounts,
   jointCodes,
   toConfusionMatrix,
 } from './confusion-matrix.js';
@@ -33,6 +32,7 @@ import {
   CODE_TIE,
   encodeVerdicts,
   type FailurePolicy,
+  NUM_CLASSES,
   type VerdictOrFailure,
 } from './verdict-encoding.js';
 
@@ -167,27 +167,110 @@ export function prepareJudgeCodes(
  */
 export function evaluateJudge(options: EvaluateJudgeOptions): JudgeReport {
   const failurePolicy = options.failurePolicy ?? 'count-separately';
-  const prep = prepareJudgeCodes(options.predictions, options.labels, failurePolicy);
-  const joint = jointCodes(prep.labels, prep.predictions);
-  const counts = confusionCounts(joint);
+  const { predictions, labels } = options;
+  if (predictions.length !== labels.length)
+    throw new ShapeMismatchError('predictions vs labels', [labels.length], [predictions.length]);
+  if (failurePolicy !== 'count-separately' && failurePolicy !== 'as-tie' && failurePolicy !== 'drop')
+    throw new InvalidArgumentError('failurePolicy', `unknown policy ${JSON.stringify(failurePolicy)}`);
+  // Strings are encoded (and checked) here; Uint8Array codes are checked by the counting pass.
+  const p = predictions instanceof Uint8Array ? predictions : encodeVerdicts(predictions);
+  const l = labels instanceof Uint8Array ? labels : encodeVerdicts(labels);
+  const pairs = countCodePairs(l, p);
+  if (pairs === undefined) {
+    // Some code is out of range: let the validating encoder name it (predictions first).
+    encodeVerdicts(p);
+    encodeVerdicts(l);
+    throw new InvalidArgumentError('verdicts', 'code out of range');
+  }
+  // pairs[label·4 + prediction]; label row 3 holds the samples dropped for a failed label.
+  let droppedLabelFailures = 0;
+  let predictionFailures = 0;
+  const counts = new Float64Array(CONFUSION_CELLS);
+  for (let t = 0; t < CONFUSION_COLS; t++) droppedLabelFailures += pairs[CONFUSION_CELLS + t]!;
+  for (let t = 0; t < NUM_CLASSES; t++) {
+    const row = t * CONFUSION_COLS;
+    for (let c = 0; c < CONFUSION_COLS; c++) counts[row + c] = pairs[row + c]!;
+    const failed = pairs[row + CODE_FAILURE]!;
+    predictionFailures += failed;
+    if (failurePolicy !== 'count-separately') counts[row + CODE_FAILURE] = 0;
+    if (failurePolicy === 'as-tie') counts[row + CODE_TIE]! += failed;
+  }
   const cls: ClassificationOptions = {};
   if (options.classes !== undefined) cls.classes = options.classes;
   if (options.zeroDivision !== undefined) cls.zeroDivision = options.zeroDivision;
   const metrics = classificationFromCounts(counts, cls);
-  const valid = options.labels.length - prep.droppedLabelFailures;
+  const valid = labels.length - droppedLabelFailures;
+  const dropped = failurePolicy === 'drop' ? predictionFailures : 0;
   const report: JudgeReport = {
-    n: joint.length,
-    inputSamples: options.labels.length,
-    droppedLabelFailures: prep.droppedLabelFailures,
-    predictionFailures: prep.predictionFailures,
-    predictionFailureRate: valid > 0 ? prep.predictionFailures / valid : Number.NaN,
+    n: valid - dropped,
+    inputSamples: labels.length,
+    droppedLabelFailures,
+    predictionFailures,
+    predictionFailureRate: valid > 0 ? predictionFailures / valid : Number.NaN,
     failurePolicy,
     ...metrics,
     confusion: toConfusionMatrix(counts),
   };
-  if (options.bootstrap) report.ci = bootstrapJudgeMetrics(joint, counts, cls, options.bootstrap);
+  if (options.bootstrap) {
+    // Joint codes of the kept samples in input order (what the resamples draw from). Without label
+    // failures, and with no prediction failure to remap or drop, they come straight from the input.
+    const joint =
+      droppedLabelFailures === 0 && (failurePolicy === 'count-separately' || predictionFailures === 0)
+        ? jointCodes(l, p)
+        : preparedJoint(p, l, failurePolicy);
+    report.ci = bootstrapJudgeMetrics(joint, counts, cls, options.bootstrap);
+  }
   return report;
 }
+
+function preparedJoint(p: Uint8Array, l: Uint8Array, failurePolicy: FailurePolicy): Uint8Array {
+  const prep = prepareJudgeCodes(p, l, failurePolicy);
+  return jointCodes(prep.labels, prep.predictions);
+}
+
+/**
+ * Histogram of `label·4 + prediction` over aligned code arrays (16 bins), in one pass with four
+ * interleaved sub-histograms (so runs of the same code do not chain on one counter). Returns
+ * `undefined` when some code is above 3 (the caller reports which).
+ */
+function countCodePairs(labels: Uint8Array, predictions: Uint8Array): Float64Array | undefined {
+  const n = labels.length;
+  // Out-of-range pairs index past 16 and land in the spare tail of each sub-histogram.
+  const c0 = new Int32Array(PAIR_SPAN);
+  const c1 = new Int32Array(PAIR_SPAN);
+  const c2 = new Int32Array(PAIR_SPAN);
+  const c3 = new Int32Array(PAIR_SPAN);
+  let seen = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const l0 = labels[i]!;
+    const l1 = labels[i + 1]!;
+    const l2 = labels[i + 2]!;
+    const l3 = labels[i + 3]!;
+    const p0 = predictions[i]!;
+    const p1 = predictions[i + 1]!;
+    const p2 = predictions[i + 2]!;
+    const p3 = predictions[i + 3]!;
+    seen |= l0 | l1 | l2 | l3 | p0 | p1 | p2 | p3;
+    c0[(l0 << 2) | p0]!++;
+    c1[(l1 << 2) | p1]!++;
+    c2[(l2 << 2) | p2]!++;
+    c3[(l3 << 2) | p3]!++;
+  }
+  for (; i < n; i++) {
+    const li = labels[i]!;
+    const pi = predictions[i]!;
+    seen |= li | pi;
+    c0[(li << 2) | pi]!++;
+  }
+  if (seen > CODE_FAILURE) return undefined;
+  const out = new Float64Array(16);
+  for (let b = 0; b < 16; b++) out[b] = c0[b]! + c1[b]! + c2[b]! + c3[b]!;
+  return out;
+}
+
+/** Length of a pair sub-histogram: every `(l << 2) | p` of two bytes fits. */
+const PAIR_SPAN = 1024;
 
 function bootstrapJudgeMetrics(
   joint: Uint8Array,

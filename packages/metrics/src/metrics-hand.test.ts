@@ -238,6 +238,29 @@ describe('bootstrap', () => {
       expect(Array.from(reps.subarray(r * 7, r * 7 + 7))).toEqual(Array.from(h));
     }
   });
+  it('equals Rng.sampleIndices for any size, powers of two and n = 1 included', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 1, max: 400 }),
+          fc.integer({ min: 0, max: 10 }).map((k) => 2 ** k),
+        ),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.integer({ min: 1, max: 4 }),
+        (n, seed, resamples) => {
+          const bins = 5;
+          const codes = new Uint8Array(n).map((_, i) => (i * 7 + 3) % bins);
+          const reps = bootstrapReplicates(codes, bins, bins, (h, out) => out.set(h), { resamples, seed });
+          const rng = createRng(seed);
+          const want = new Float64Array(resamples * bins);
+          for (let r = 0; r < resamples; r++)
+            for (const i of rng.sampleIndices(n, n)) want[r * bins + codes[i]!]! += 1;
+          expect(Array.from(reps)).toEqual(Array.from(want));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
   it('numpy-linear percentiles and a degenerate interval for constant data', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
     expect(quantileSorted([1, 2, 3, 4], 0.975)).toBeCloseTo(3.925, 12);
@@ -266,6 +289,41 @@ const close = (a: number, b: number): void => {
 };
 
 describe('properties', () => {
+  it('failure policies equal evaluating the explicitly filtered / remapped arrays, intervals included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(maybeVerdict, maybeVerdict), { minLength: 1, maxLength: 80 }),
+        fc.constantFrom('count-separately' as const, 'as-tie' as const, 'drop' as const),
+        fc.boolean(),
+        (rows, failurePolicy, encoded) => {
+          const kept = rows
+            .filter(([l, p]) => l !== null && (failurePolicy !== 'drop' || p !== null))
+            .map(([l, p]) => [l, failurePolicy === 'as-tie' && p === null ? T : p] as const);
+          const code = (v: Verdict | null): number => (v === null ? 3 : v === A1 ? 0 : v === A2 ? 1 : 2);
+          const enc = (vs: (Verdict | null)[]) => (encoded ? Uint8Array.from(vs, code) : vs);
+          const bootstrap = { resamples: 30, seed: rows.length };
+          const r = evaluateJudge({
+            labels: enc(rows.map((x) => x[0])),
+            predictions: enc(rows.map((x) => x[1])),
+            failurePolicy,
+            bootstrap,
+          });
+          const e = evaluateJudge({
+            labels: kept.map((x) => x[0]),
+            predictions: kept.map((x) => x[1]),
+            bootstrap,
+          });
+          expect(r.n).toBe(e.n);
+          expect(r.droppedLabelFailures).toBe(rows.filter(([l]) => l === null).length);
+          expect(r.confusion).toEqual(e.confusion);
+          expect(JSON.stringify([r.accuracy, r.macro, r.perClass, r.cohenKappa, r.ci])).toBe(
+            JSON.stringify([e.accuracy, e.macro, e.perClass, e.cohenKappa, e.ci]),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
   const pairs = fc
     .array(fc.tuple(verdict, maybeVerdict), { minLength: 1, maxLength: 60 })
     .chain((rows) =>
