@@ -85,10 +85,13 @@ export {
   type RewardHeadJson,
   saveCheckpoint,
 } from './reward-head.js';
+export { type MseOptions, mseLoss } from './mse-loss.js';
 export {
+  headMeanSquaredError,
   type LabelledFeatures,
   type PairFeatures,
   pairwiseAccuracy,
+  type RewardHeadObjective,
   type TrainRewardHeadOptions,
   type TrainRewardHeadResult,
   trainRewardHead,

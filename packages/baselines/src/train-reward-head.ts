@@ -1,7 +1,7 @@
 /**
  * Training loop for {@link RewardHead} on fixed features: Bradley–Terry pairs (TRL
- * `RewardTrainer` objective) or cross-encoder labels (BCE-with-logits), with AdamW, gradient
- * clipping and an HF-style schedule. Deterministic for a seed: the same seed gives bit-identical
+ * `RewardTrainer` objective), cross-encoder labels (BCE-with-logits) or score regression (MSE,
+ * the JudgeLRM CLS-RM baseline), with AdamW, gradient clipping and an HF-style schedule. Deterministic for a seed: the same seed gives bit-identical
  * parameters (initialisation and per-epoch shuffles come from core's `createRng`).
  */
 
@@ -9,6 +9,7 @@ import { createRng, InvalidArgumentError, ShapeMismatchError } from '@judgekit/c
 import { AdamW, clipGradNorm, type LrScheduleKind, lrSchedule } from './adamw.js';
 import { bradleyTerryLoss } from './bradley-terry-loss.js';
 import { binaryCrossEntropyWithLogits } from './cross-encoder-loss.js';
+import { mseLoss } from './mse-loss.js';
 import { RewardHead, type RewardHeadConfig } from './reward-head.js';
 
 /** Bradley–Terry training data: feature rows of the chosen and rejected side of each pair. */
@@ -22,14 +23,30 @@ export interface PairFeatures {
   margin?: Float64Array;
 }
 
-/** Cross-encoder training data: one feature row per (query, answer[s]) item with a label in [0, 1]. */
+/**
+ * Per-item training data: one feature row per item with a target. Cross-encoder (`objective:
+ * 'bce'`, the default): a label in [0, 1]. Regression (`objective: 'mse'`): any real target, e.g.
+ * the GPT-4 absolute score the JudgeLRM CLS-RM baseline regresses on.
+ */
 export interface LabelledFeatures {
   kind: 'labels';
   /** [N, D] row-major. */
   features: Float64Array;
-  /** [N] targets in [0, 1] (soft labels allowed, e.g. {@link softPreferenceTarget}). */
+  /**
+   * [N] targets: in [0, 1] for `bce` (soft labels allowed, e.g. {@link softPreferenceTarget});
+   * real-valued scores for `mse`.
+   */
   labels: Float64Array;
 }
+
+/**
+ * Objective of {@link trainRewardHead}:
+ * - `bradley-terry` (pairs only; the default for pairs): TRL `RewardTrainer` loss, see `bradleyTerryLoss`;
+ * - `bce` (labels only; the default for labels): sentence-transformers `BinaryCrossEntropyLoss`;
+ * - `mse` (labels only): `nn.MSELoss()` (mean) of the head's scalar against each target — the
+ *   JudgeLRM CLS-RM baseline (`baseline/src/train_reward_model.py`, judgelrm spec §6), see {@link mseLoss}.
+ */
+export type RewardHeadObjective = 'bradley-terry' | 'bce' | 'mse';
 
 /** Options of {@link trainRewardHead}. */
 export interface TrainRewardHeadOptions {
@@ -61,6 +78,8 @@ export interface TrainRewardHeadOptions {
   centerRewardsCoefficient?: number;
   /** Cross-encoder BCE `pos_weight`. Default 1. */
   posWeight?: number;
+  /** Loss (see {@link RewardHeadObjective}). Default: `bradley-terry` for pairs, `bce` for labels. */
+  objective?: RewardHeadObjective;
   /** Shuffle each epoch. Default true. */
   shuffle?: boolean;
   /** Called after each optimiser step. */
@@ -96,6 +115,13 @@ export function trainRewardHead(
     n = data.features.length / d;
     if (!Number.isInteger(n)) throw new ShapeMismatchError('features', [n, d], [data.features.length]);
     if (data.labels.length !== n) throw new ShapeMismatchError('labels', [n], [data.labels.length]);
+  }
+  const objective = options.objective ?? (data.kind === 'pairs' ? 'bradley-terry' : 'bce');
+  if ((data.kind === 'pairs') !== (objective === 'bradley-terry')) {
+    throw new InvalidArgumentError(
+      'objective',
+      `"${objective}" does not apply to ${data.kind} data (pairs: bradley-terry; labels: bce or mse)`,
+    );
   }
   const epochs = options.epochs ?? 1;
   const bs = options.batchSize ?? 8;
@@ -165,10 +191,13 @@ export function trainRewardHead(
         }
         const x = xb.subarray(0, m * d);
         const r = head.forward(x, m, rb.subarray(0, m));
-        const res = binaryCrossEntropyWithLogits(r, y, {
-          posWeight: options.posWeight ?? 1,
-          out: gb.subarray(0, m),
-        });
+        const res =
+          objective === 'mse'
+            ? mseLoss(r, y, { out: gb.subarray(0, m) })
+            : binaryCrossEntropyWithLogits(r, y, {
+                posWeight: options.posWeight ?? 1,
+                out: gb.subarray(0, m),
+              });
         loss = res.loss;
         head.backward(x, m, gb.subarray(0, m));
       }
@@ -181,6 +210,18 @@ export function trainRewardHead(
     }
   }
   return { head, optimizer: opt, losses };
+}
+
+/** Mean squared error of the head's scores against real-valued targets ([N, D] features, [N] targets). */
+export function headMeanSquaredError(
+  head: RewardHead,
+  features: Float64Array,
+  targets: Float64Array,
+): number {
+  const n = features.length / head.inputDim;
+  if (!Number.isInteger(n) || targets.length !== n)
+    throw new ShapeMismatchError('targets', [n], [targets.length]);
+  return mseLoss(head.forward(features, n), targets).loss;
 }
 
 /** Fraction of pairs whose chosen row scores strictly higher (ties count as wrong, as TRL). */

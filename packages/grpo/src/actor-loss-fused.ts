@@ -38,7 +38,7 @@ function checkLen(what: string, a: ArrayLike<number>, n: number, rows: number, c
  * gradient, the verl-clamped k3 KL (`low_var_kl` / `k3`) and its gradient, and accumulates the
  * aggregated losses and metrics, so the inputs are read once and only the gradients are written
  * (into `options.out` when given). Any `loss_agg_mode`, rollout IS weights and the entropy bonus
- * are supported; other `klLossType`s are delegated to {@link verlActorLoss}. Agrees with
+ * are supported; other `klLossType`s and `policyLoss: 'gspo'` are delegated to {@link verlActorLoss}. Agrees with
  * {@link verlActorLoss} to ~1e-15 relative (summation order is the same; tests hold it to 1e-12).
  */
 export function verlActorLossFused(
@@ -48,7 +48,7 @@ export function verlActorLossFused(
   const { rows, cols, responseMask: mask, logProb, oldLogProb, advantages, refLogProb, entropy } = inputs;
   const useKl = options?.useKlLoss ?? refLogProb !== undefined;
   const klType = options?.klLossType ?? 'low_var_kl';
-  if (useKl && klType !== 'low_var_kl' && klType !== 'k3') {
+  if ((useKl && klType !== 'low_var_kl' && klType !== 'k3') || options?.policyLoss === 'gspo') {
     const { out: _out, ...rest } = options ?? {};
     return verlActorLoss(inputs, rest);
   }

@@ -15,6 +15,7 @@ import { type KlEstimator, klForwardBackwardInto } from './kl.js';
 import {
   type VerlPolicyLossInputs,
   type VerlPolicyLossOptions,
+  verlPolicyLossGspo,
   verlPolicyLossVanilla,
 } from './policy-loss.js';
 
@@ -36,6 +37,14 @@ export interface VerlActorLossOptions extends VerlPolicyLossOptions {
   klLossType?: KlEstimator;
   /** `entropy_coeff` (default 0). */
   entropyCoeff?: number;
+  /**
+   * `policy_loss.loss_mode`: `vanilla` (default, {@link verlPolicyLossVanilla}) or `gspo`
+   * ({@link verlPolicyLossGspo}: its `pg_loss` is always aggregated with `seq-mean-token-mean`,
+   * `clipRatioC` is unused and `pgClipfracLower` is 0). As in verl's `dp_actor.update_policy`,
+   * the KL and entropy terms do not depend on the loss mode: they are aggregated with
+   * `lossAggMode` (default `token-mean`), not with GSPO's forced mode.
+   */
+  policyLoss?: 'vanilla' | 'gspo';
 }
 
 /** Result of {@link verlActorLoss}. */
@@ -63,8 +72,12 @@ export interface VerlActorLossResult {
 }
 
 /**
- * verl actor loss: PPO clip (dual clip, ±20 clamp) + `kl_loss_coef`·agg(KL) − `entropy_coeff`·agg(H),
- * every term aggregated with the same `loss_agg_mode`. One pass per term, no per-element allocation.
+ * verl actor loss: PPO clip (dual clip, ±20 clamp) or GSPO (`policyLoss: 'gspo'`) +
+ * `kl_loss_coef`·agg(KL) − `entropy_coeff`·agg(H), the KL and entropy terms aggregated with
+ * `loss_agg_mode` (so is the vanilla `pg_loss`; GSPO forces `seq-mean-token-mean` on its own
+ * term only). The KL is per token on `log_prob` (with gradient) vs `ref_log_prob`, independent of
+ * the policy loss (volcengine/verl, verl/workers/actor/dp_actor.py `update_policy`, commit
+ * b178a3cd56f5; spec §3, §4.3, §6). One pass per term, no per-element allocation.
  */
 export function verlActorLoss(
   inputs: VerlActorLossInputs,
@@ -73,7 +86,24 @@ export function verlActorLoss(
   const { rows, cols, responseMask: mask, logProb, refLogProb, entropy } = inputs;
   const n = rows * cols;
   const mode = options?.lossAggMode ?? 'token-mean';
-  const pg = verlPolicyLossVanilla(inputs, { ...options, computeGrad: true });
+  let pg: {
+    pgLoss: number;
+    pgClipfrac: number;
+    ppoKl: number;
+    pgClipfracLower: number;
+    gradLogProb: Float64Array | null;
+  };
+  if ((options?.policyLoss ?? 'vanilla') === 'gspo') {
+    const clip = options?.clipRatio ?? 0.2;
+    const g = verlPolicyLossGspo(inputs, {
+      clipRatioLow: options?.clipRatioLow ?? clip,
+      clipRatioHigh: options?.clipRatioHigh ?? clip,
+      computeGrad: true,
+    });
+    pg = { ...g, pgClipfracLower: 0 };
+  } else {
+    pg = verlPolicyLossVanilla(inputs, { ...options, computeGrad: true });
+  }
   const grad = pg.gradLogProb as Float64Array;
   let loss = pg.pgLoss;
   const useKl = options?.useKlLoss ?? refLogProb !== undefined;

@@ -31,7 +31,7 @@ import {
 import type { KlEstimator } from './kl.js';
 import { type LogitsArray, logProbsAndEntropy, logProbsAndEntropyBackward } from './logits.js';
 import type { Mask } from './masked.js';
-import { trlGrpoLoss, verlPolicyLossGspo } from './policy-loss.js';
+import { trlGrpoLoss } from './policy-loss.js';
 
 /** Logits input of {@link grpoStep}: the log-probs (and entropies) are computed from them. */
 export interface GrpoStepLogits {
@@ -86,7 +86,10 @@ export interface GrpoStepVerlOptions extends VerlAggOptions {
   normAdvByStd?: boolean;
   /** `algorithm.gamma` for REINFORCE++ (default 1). */
   gamma?: number;
-  /** `policy_loss.loss_mode`: `vanilla` (default) or `gspo`. */
+  /**
+   * `policy_loss.loss_mode`: `vanilla` (default) or `gspo`. With `gspo` the KL loss and entropy
+   * bonus are added exactly as for `vanilla` (per token, aggregated with `lossAggMode`).
+   */
   policyLoss?: 'vanilla' | 'gspo';
   /** `clip_ratio` (default 0.2). */
   clipRatio?: number;
@@ -118,6 +121,8 @@ export interface GrpoStepTrlOptions {
   lossType?: TrlLossType;
   /** β (default 0). */
   beta?: number;
+  /** `use_bias_correction_kl`: multiply the k3 term by the importance weight c1 (default false; see {@link trlGrpoLoss}). */
+  useBiasCorrectionKl?: boolean;
   /** ε (default 0.2). */
   epsilon?: number;
   /** ε_high (default ε). */
@@ -301,44 +306,27 @@ export function grpoStep(inputs: GrpoStepInputs, options: GrpoStepOptions): Grpo
         throw new InvalidArgumentError('verl.advEstimator', `unknown estimator "${String(est)}"`);
     }
     const pin = { oldLogProb: old, logProb: logProbs, advantages, responseMask: mask, rows, cols };
-    if ((o.policyLoss ?? 'vanilla') === 'gspo') {
-      const g = verlPolicyLossGspo(pin, {
-        clipRatioLow: o.clipRatioLow ?? o.clipRatio ?? 0.2,
-        clipRatioHigh: o.clipRatioHigh ?? o.clipRatio ?? 0.2,
-      });
-      if (ref !== undefined && (o.useKlLoss ?? true)) {
-        throw new InvalidArgumentError(
-          'verl.useKlLoss',
-          'the KL loss is only wired for the vanilla policy loss here',
-        );
-      }
-      loss = g.pgLoss;
-      pgLoss = g.pgLoss;
-      gradLogProbs = g.gradLogProb as Float64Array;
-      metrics.pg_clipfrac = g.pgClipfrac;
-      metrics.ppo_kl = g.ppoKl;
-    } else {
-      const entCoeff = o.entropyCoeff ?? 0;
-      if (entCoeff !== 0 && entropy === null)
-        throw new InvalidArgumentError('verl.entropyCoeff', 'needs `logits`');
-      const actorInputs = {
-        ...pin,
-        ...(ref === undefined ? {} : { refLogProb: ref }),
-        ...(entropy === null ? {} : { entropy }),
-      };
-      const r = verlActorLoss(actorInputs, { ...o, entropyCoeff: entCoeff });
-      loss = r.loss;
-      pgLoss = r.pgLoss;
-      klLoss = r.klLoss;
-      gradLogProbs = r.gradLogProb;
-      gradRef = r.gradRefLogProb;
-      gradEntropy = r.gradEntropy;
-      metrics.pg_clipfrac = r.pgClipfrac;
-      metrics.ppo_kl = r.ppoKl;
-      metrics.pg_clipfrac_lower = r.pgClipfracLower;
-      if (r.klLoss !== null) metrics.kl_loss = r.klLoss;
-      if (r.entropyLoss !== null) metrics.entropy = r.entropyLoss;
-    }
+    const entCoeff = o.entropyCoeff ?? 0;
+    if (entCoeff !== 0 && entropy === null)
+      throw new InvalidArgumentError('verl.entropyCoeff', 'needs `logits`');
+    const actorInputs = {
+      ...pin,
+      ...(ref === undefined ? {} : { refLogProb: ref }),
+      ...(entropy === null ? {} : { entropy }),
+    };
+    // GSPO: pg_loss forced to seq-mean-token-mean; KL / entropy still use loss_agg_mode (dp_actor)
+    const r = verlActorLoss(actorInputs, { ...o, entropyCoeff: entCoeff });
+    loss = r.loss;
+    pgLoss = r.pgLoss;
+    klLoss = r.klLoss;
+    gradLogProbs = r.gradLogProb;
+    gradRef = r.gradRefLogProb;
+    gradEntropy = r.gradEntropy;
+    metrics.pg_clipfrac = r.pgClipfrac;
+    metrics.ppo_kl = r.ppoKl;
+    if ((o.policyLoss ?? 'vanilla') === 'vanilla') metrics.pg_clipfrac_lower = r.pgClipfracLower;
+    if (r.klLoss !== null) metrics.kl_loss = r.klLoss;
+    if (r.entropyLoss !== null) metrics.entropy = r.entropyLoss;
   } else if (options.impl === 'trl') {
     const o = options.trl ?? {};
     const G = o.numGenerations ?? (inputs.groupIds !== undefined ? contiguousGroupSize(inputs.groupIds) : 8);

@@ -346,6 +346,15 @@ export interface TrlGrpoLossOptions extends TrlAggOptions {
   delta?: number;
   /** `importance_sampling_level`: `token` (default) or `sequence` (GSPO). */
   importanceSamplingLevel?: 'token' | 'sequence';
+  /**
+   * `use_bias_correction_kl` (default false): multiply the per-token k3 by the importance weight
+   * c1 = exp(log-ratio) (token or sequence level, before the `delta` cap), with the gradient
+   * flowing through c1 as in TRL (`per_token_kl = per_token_kl * coef_1`, coef_1 not detached;
+   * huggingface/trl, trl/trainer/grpo_trainer.py, commit c1f6f24e; spec §3). Only matters with
+   * β ≠ 0. The golden file (`loss-math.json`) has no vectors for it: it is tested against the
+   * formula and by finite differences.
+   */
+  useBiasCorrectionKl?: boolean;
   /** Compute the gradients (default true). */
   computeGrad?: boolean;
 }
@@ -359,7 +368,7 @@ export interface TrlGrpoLossResult {
    * TRL's tensor is `[rows, 1]`; here it is broadcast over the row.
    */
   perTokenLoss: Float64Array;
-  /** Per-token k3 (unclamped) `[rows, cols]`, or null when β = 0. */
+  /** Per-token k3 (unclamped; times c1 with `useBiasCorrectionKl`) `[rows, cols]`, or null when β = 0. */
   perTokenKl: Float64Array | null;
   /** Importance weight c1 before the `delta` cap, `[rows, cols]` (row-constant for `sequence`). */
   coef1: Float64Array;
@@ -372,7 +381,8 @@ export interface TrlGrpoLossResult {
 /**
  * TRL `GRPOTrainer._compute_loss` (huggingface/trl, trl/trainer/grpo_trainer.py, commit c1f6f24e;
  * spec §4.2): ratios without a clamp, c2 = clamp(c1, 1−ε_lo, 1+ε_hi), optional `delta` cap,
- * ℓ = −min(c1·A, c2·A) + β·k3, aggregated by `loss_type` (spec §5.2).
+ * ℓ = −min(c1·A, c2·A) + β·k3 (β·c1·k3 with `useBiasCorrectionKl`), aggregated by `loss_type`
+ * (spec §5.2).
  */
 export function trlGrpoLoss(inputs: TrlGrpoLossInputs, options?: TrlGrpoLossOptions): TrlGrpoLossResult {
   const { perTokenLogps: logp, advantages, mask, rows, cols } = inputs;
@@ -396,6 +406,7 @@ export function trlGrpoLoss(inputs: TrlGrpoLossInputs, options?: TrlGrpoLossOpti
   const seqLevel = (options?.importanceSamplingLevel ?? 'token') === 'sequence';
   const lossType = options?.lossType ?? 'dapo';
   const wantGrad = options?.computeGrad ?? true;
+  const biasCorr = options?.useBiasCorrectionKl ?? false;
 
   const perTokenLoss = new Float64Array(n);
   const coef1 = new Float64Array(n);
@@ -443,12 +454,15 @@ export function trlGrpoLoss(inputs: TrlGrpoLossInputs, options?: TrlGrpoLossOpti
       if (perTokenKl !== null && ref !== undefined) {
         const dref = (ref[t] as number) - (logp[t] as number);
         const e = Math.exp(dref);
-        const kl = e - dref - 1;
+        const k3 = e - dref - 1;
+        const iw = biasCorr ? c1raw : 1;
+        const kl = k3 * iw;
         perTokenKl[t] = kl;
         loss += beta * kl;
         if (gLogp !== null && gRef !== null) {
-          gLogp[t] = beta * (1 - e);
-          gRef[t] = beta * (e - 1);
+          // token level: ∂c1_t/∂logp_t = c1_t; sequence level: added per row below
+          gLogp[t] = beta * iw * (1 - e) + (biasCorr && !seqLevel ? beta * kl : 0);
+          gRef[t] = beta * iw * (e - 1);
         }
       }
       perTokenLoss[t] = loss;
@@ -462,8 +476,12 @@ export function trlGrpoLoss(inputs: TrlGrpoLossInputs, options?: TrlGrpoLossOpti
       if (seqLevel) {
         // the row's loss value is broadcast over its tokens: ∂L/∂ℓ_i = Σ_t w_it
         let wsum = 0;
-        for (let t = b; t < b + cols; t++) wsum += w[t] as number;
-        const gseq = ((gLw[b] as number) * wsum) / (rowLen[i] as number);
+        let kw = 0; // Σ_t w_t·β·k3_t·c1_i: the bias-corrected KL's dependence on c1_i
+        for (let t = b; t < b + cols; t++) {
+          wsum += w[t] as number;
+          if (biasCorr && perTokenKl !== null) kw += (w[t] as number) * beta * (perTokenKl[t] as number);
+        }
+        const gseq = ((gLw[b] as number) * wsum + kw) / (rowLen[i] as number);
         for (let t = b; t < b + cols; t++) {
           const wt = w[t] as number;
           gLogp[t] = (gLogp[t] as number) * wt + gseq * (mask[t] as number);
