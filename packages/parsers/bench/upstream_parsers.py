@@ -4,6 +4,7 @@ Each function is the upstream code, copied in logic (comments name repo, path an
 - JudgeLM parse_score + translate_score_to_win_list: baaivision/JudgeLM judgelm/llm_judge/common.py (00c45169)
 - JudgeLRM extract_solution: NuoJohnChen/JudgeLRM src/verl/utils/reward_score/judgelrm.py (1b20721)
 - JudgeLRM parse_judge_lrm_response: NuoJohnChen/JudgeLRM pandalm/utils/judgelrm_inference.py (e60f305)
+- JudgeLRM Qwen3 postprocess_output: NuoJohnChen/JudgeLRM pandalm/utils/judgelrm_qwen3_inference.py (e60f305)
 - PandaLM parse_pandalm_response: WeOpenML/PandaLM pandalm/utils/pandalm_inference.py (3871806e)
 - MT-Bench pair / single: lm-sys/FastChat fastchat/llm_judge/common.py (007ecd07)
 - Prometheus absolute / relative: prometheus-eval/prometheus-eval libs/prometheus-eval/prometheus_eval/parser.py (a6938ead)
@@ -180,10 +181,47 @@ def _parse_output_relative(output):
     return None, None
 
 
+def postprocess_output_qwen3(text):
+    # judgelrm_qwen3_inference.py postprocess_output (print calls dropped)
+    try:
+        if "<|im_start|>assistant" in text:
+            text_after_assistant = text.split("<|im_start|>assistant")[1]
+            answers = re.findall(r'<answer>\s*(\d+)\s*</answer>', text_after_assistant)
+            if len(answers) >= 2:
+                return f"<answer>{answers[-2]}</answer><answer>{answers[-1]}</answer>"
+            elif len(answers) == 1:
+                return f"<answer>{answers[0]}</answer><answer>0</answer>"
+        if "</think>" in text:
+            text_after_reasoning = text.split("</think>")[1]
+            answers = re.findall(r'<answer>\s*(\d+)\s*</answer>', text_after_reasoning)
+            if len(answers) >= 2:
+                return f"<answer>{answers[-2]}</answer><answer>{answers[-1]}</answer>"
+            elif len(answers) == 1:
+                return f"<answer>{answers[0]}</answer><answer>0</answer>"
+        answers = re.findall(r'<answer>\s*(\d+)\s*</answer>', text)
+        if len(answers) >= 2:
+            return f"<answer>{answers[-2]}</answer><answer>{answers[-1]}</answer>"
+        elif len(answers) == 1:
+            return f"<answer>{answers[0]}</answer><answer>0</answer>"
+        return "<answer>0</answer><answer>0</answer>"
+    except Exception:
+        return "<answer>0</answer><answer>0</answer>"
+
+
+def judgelrm_qwen3_inference(text):
+    return parse_judge_lrm_response(filter_special_token(postprocess_output_qwen3("<|im_start|>assistant\n<think>" + text)))
+
+
+def judgelrm_qwen3_inference_full(text):
+    return parse_judge_lrm_response(filter_special_token(postprocess_output_qwen3(text)))
+
+
 PARSERS = {
     "judgelm-scores": judgelm,
     "judgelrm-answer-tags": judgelrm_reward,
     "judgelrm-pandalm-inference": judgelrm_pandalm_inference,
+    "judgelrm-qwen3-inference": judgelrm_qwen3_inference,
+    "judgelrm-qwen3-inference-full": judgelrm_qwen3_inference_full,
     "pandalm": parse_pandalm_response,
     "mtbench-pair": mtbench_pair,
     "mtbench-single": mtbench_single,

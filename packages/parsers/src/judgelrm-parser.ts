@@ -17,6 +17,13 @@
  *   `--judge-format judgelrm` (commit e60f305, as the spec §5.3 describes it): regex
  *   `<answer>\s*([0-9]+(?:\.[0-9]+)?)\s*</answer>` on the continuation; ≥ 2 matches give
  *   `pred_text = "a b"` (first two), else `"-1 -1"`.
+ * - `'pandalm-qwen3-inference'` — NuoJohnChen/JudgeLRM, pandalm/utils/judgelrm_qwen3_inference.py
+ *   (commit e60f305; spec §5.1 "Qwen3 variant", used for JudgeLRM-4B/8B, whose prompt is the §2.2
+ *   inference prompt per §2.3): `postprocess_output` reads the integer answers
+ *   `<answer>\s*(\d+)\s*</answer>` of the text between the first and second
+ *   `<|im_start|>assistant` and keeps the **last two**; see {@link judgeLrmQwen3PandaLmLabel} for
+ *   its fallbacks (one answer → second score 0; none → after `</think>`, then the whole text, then
+ *   `0 0`), which strict mode reports as failures.
  */
 
 import {
@@ -39,7 +46,11 @@ import { parseJudgeLm } from './judgelm-parser.js';
 import { PY_D, PY_S, pyCount, pyFloat, pyInt, pyStrip } from './python-compat.js';
 
 /** Which upstream reading of the answer tags strict mode copies (see the module doc). */
-export type JudgeLrmExtraction = 'reward' | 'pandalm-inference' | 'judgelm-benchmark';
+export type JudgeLrmExtraction =
+  | 'reward'
+  | 'pandalm-inference'
+  | 'pandalm-qwen3-inference'
+  | 'judgelm-benchmark';
 
 /** Options of {@link parseJudgeLrm}. */
 export interface JudgeLrmParseOptions extends BaseParseOptions {
@@ -48,8 +59,8 @@ export interface JudgeLrmParseOptions extends BaseParseOptions {
   /**
    * What the text is. `'completion'` (default): the judge's completion after the prompt's
    * prefilled `<think>` — what `formatJudgeOutput('judgelrm-answer-tags', …)` writes and what an
-   * OpenAI-compatible server returns. For the `'reward'` and `'pandalm-inference'` extractions it
-   * is prefixed with {@link JudgeLrmParseOptions.prefill} to rebuild the decoded sequence upstream
+   * OpenAI-compatible server returns. For the `'reward'`, `'pandalm-inference'` and
+   * `'pandalm-qwen3-inference'` extractions it is prefixed with {@link JudgeLrmParseOptions.prefill} to rebuild the decoded sequence upstream
    * sees. `'full-sequence'`: the text is already the decoded prompt + response (what verl hands the
    * reward) and is used as is.
    */
@@ -75,7 +86,8 @@ export interface JudgeLrmScores {
  * - `missing-response-header`: (`reward`) neither `Assistant:` nor `<|im_start|>assistant` occurs.
  * - `missing-think-close`: (`pandalm-inference`) `postprocess_output` raised (no `</think>` or no
  *   header); upstream substitutes `<answer>0</answer><answer>0</answer>` (a tie).
- * - `too-few-answer-tags`: fewer than 2 matching `<answer>` tags.
+ * - `too-few-answer-tags`: fewer than 2 matching `<answer>` tags (for `pandalm-qwen3-inference`: in
+ *   the response segment, where upstream pads a lone answer with 0 or falls back to other text).
  * - `invalid-answer-number`: (`reward`) a tag's content is not a Python `int()` (e.g. `8.5`, `eight`).
  * - `score-out-of-range`: a score outside [0, 10].
  * - `no-scores-found`: (lenient) no reading yields two scores.
@@ -336,6 +348,90 @@ export function judgeLrmPandaLmLabel(decoded: string): JudgeLrmInferenceResult {
   return { output, label, scores: [s1, s2] };
 }
 
+/** Where {@link judgeLrmQwen3PandaLmLabel} found the answers it kept (the branch of upstream's `postprocess_output`). */
+export type JudgeLrmQwen3AnswerSource =
+  /** The text between the first and second `<|im_start|>assistant` (the response). */
+  | 'after-header'
+  /** No answer after the header (or no header): the text between the first and second `</think>`. */
+  | 'after-think'
+  /** Still none: the whole decoded sequence — with a full prompt, the prompt's `<answer>3</answer><answer>5</answer>` example. */
+  | 'whole-text'
+  /** No integer answer anywhere: upstream's `<answer>0</answer><answer>0</answer>`. */
+  | 'default';
+
+/** Upstream view of JudgeLRM's Qwen3 PandaLM-test inference for one output (see {@link judgeLrmQwen3PandaLmLabel}). */
+export interface JudgeLrmQwen3InferenceResult {
+  /** The stored `output` field: `<answer>a</answer><answer>b</answer>` rebuilt from the kept answers. */
+  output: string;
+  /** `result`: `1` response 1 better, `2` response 2 better, `0` tie (and `0` for `default`). */
+  label: 0 | 1 | 2;
+  /** The two scores upstream compares (`[a, 0]` when padded, `[0, 0]` for `default`). */
+  scores: ScorePair;
+  /** The branch the answers came from. */
+  source: JudgeLrmQwen3AnswerSource;
+  /** `true` when that branch held exactly one answer and upstream set the second score to 0. */
+  padded: boolean;
+}
+
+/** All `re.findall(r'<answer>\s*(\d+)\s*</answer>', s)` groups (Python `\s` / Unicode `\d`). */
+function inferenceAnswers(s: string): string[] {
+  const out: string[] = [];
+  if (s.indexOf('<answer>') === -1) return out;
+  INFERENCE_ANSWER_RE.lastIndex = 0;
+  for (let m = INFERENCE_ANSWER_RE.exec(s); m !== null; m = INFERENCE_ANSWER_RE.exec(s)) out.push(m[1]!);
+  INFERENCE_ANSWER_RE.lastIndex = 0;
+  return out;
+}
+
+/**
+ * JudgeLRM's Qwen3 PandaLM-test inference exactly (NuoJohnChen/JudgeLRM,
+ * pandalm/utils/judgelrm_qwen3_inference.py, commit e60f305; spec judgelrm.md §5.1 "Qwen3
+ * variant"): `postprocess_output`, `filter_special_token`, then `parse_judge_lrm_response`.
+ * `decoded` is the full decoded sequence (prompt + response, special tokens kept).
+ * `postprocess_output` tries, in order, each with `re.findall(r'<answer>\s*(\d+)\s*</answer>')`:
+ * 1. if `<|im_start|>assistant` occurs: `text.split("<|im_start|>assistant")[1]` (the text between
+ *    the first and second occurrence);
+ * 2. if `</think>` occurs: `text.split("</think>")[1]` of the **whole** text (between the first and
+ *    second `</think>`; in a full sequence that is a piece of the system prompt);
+ * 3. the whole text.
+ * The first step with ≥ 2 answers gives the **last two**; one with exactly 1 gives `a` and `0`;
+ * with 0 answers the next step runs; after step 3 the output is `<answer>0</answer><answer>0</answer>`.
+ * Scores are `float()` of the digit strings (Unicode digits allowed, no range check); the label is
+ * 1 if s1 > s2, 2 if s1 < s2, else 0. **[upstream defect]** On a full sequence whose response has no
+ * integer answer, step 3 picks up the prompt's own example `<answer>3</answer><answer>5</answer>`
+ * (label 2). Never throws.
+ */
+export function judgeLrmQwen3PandaLmLabel(decoded: string): JudgeLrmQwen3InferenceResult {
+  const text = typeof decoded === 'string' ? decoded : '';
+  const HEADER = '<|im_start|>assistant';
+  const steps: [JudgeLrmQwen3AnswerSource, () => string | undefined][] = [
+    ['after-header', () => (text.includes(HEADER) ? pySplitAt(text, HEADER, 1) : undefined)],
+    ['after-think', () => (text.includes('</think>') ? pySplitAt(text, '</think>', 1) : undefined)],
+    ['whole-text', () => text],
+  ];
+  for (const [source, segment] of steps) {
+    const part = segment();
+    if (part === undefined) continue;
+    const answers = inferenceAnswers(part);
+    if (answers.length === 0) continue;
+    const padded = answers.length === 1;
+    const a = padded ? answers[0]! : answers[answers.length - 2]!;
+    const b = padded ? '0' : answers[answers.length - 1]!;
+    // filter_special_token leaves `<answer>digits</answer>` unchanged.
+    const s1 = pyFloat(a)!;
+    const s2 = pyFloat(b)!;
+    const label = s1 > s2 ? 1 : s1 < s2 ? 2 : 0;
+    return { output: `<answer>${a}</answer><answer>${b}</answer>`, label, scores: [s1, s2], source, padded };
+  }
+  return {
+    output: '<answer>0</answer><answer>0</answer>',
+    label: 0,
+    scores: [0, 0],
+    source: 'default',
+    padded: false,
+  };
+}
+
 /**
  * The `pred_text` JudgeLRM's JudgeLM-benchmark generation stores for one continuation
  * (`gen_model_judgement.py --judge-format judgelrm`): `"a b"` from the first two
@@ -486,6 +582,27 @@ export function parseJudgeLrm(
     const r = judgeLrmPandaLmLabel(full);
     return r.scores === null ? fail(r.reason!) : success(r.scores, raw);
   }
+  if (extraction === 'pandalm-qwen3-inference') {
+    const r = judgeLrmQwen3PandaLmLabel(full);
+    // Success only where upstream compared two answers it read from the response: from the header
+    // segment, or — with no header at all (full-sequence input) — from its later fallbacks.
+    const fromResponse =
+      r.source === 'after-header' || (r.source !== 'default' && !full.includes('<|im_start|>assistant'));
+    if (!fromResponse || r.padded) {
+      return parseFailure(
+        'too-few-answer-tags',
+        `Fewer than two <answer>integer</answer> tags in the response (upstream judgelrm_qwen3_inference.py ${
+          r.padded
+            ? 'sets the missing second score to 0'
+            : r.source === 'default'
+              ? 'substitutes <answer>0</answer><answer>0</answer>'
+              : `falls back to answers outside the response (${r.source})`
+        }: label ${r.label}).`,
+        raw,
+      );
+    }
+    return success(r.scores, raw);
+  }
   if (extraction === 'judgelm-benchmark') {
     const pred = judgeLrmBenchmarkPredText(text);
     if (pred === '-1 -1') return fail('too-few-answer-tags');
@@ -499,16 +616,19 @@ export function parseJudgeLrm(
 /**
  * JudgeLRM verdict codes by upstream convention: the PandaLM-test label of
  * `pandalm/utils/judgelrm_inference.py` (`1` / `2` / `0`, with every failure as `0`) for a
- * completion, i.e. `judgeLrmPandaLmLabel(prefill + completion).label`. Copies
- * NuoJohnChen/JudgeLRM (commit e60f305).
+ * completion, i.e. `judgeLrmPandaLmLabel(prefill + completion).label`; with `inference: 'qwen3'`
+ * the label of pandalm/utils/judgelrm_qwen3_inference.py ({@link judgeLrmQwen3PandaLmLabel}).
+ * Copies NuoJohnChen/JudgeLRM (commit e60f305).
  */
 export function parseJudgeLrmUpstreamLabel(
   completion: JudgeTextInput,
-  options: { prefill?: string; input?: 'completion' | 'full-sequence' } = {},
+  options: { prefill?: string; input?: 'completion' | 'full-sequence'; inference?: 'qwen2.5' | 'qwen3' } = {},
 ): 0 | 1 | 2 {
   const { text } = splitJudgeInput(completion);
   const full = options.input === 'full-sequence' ? text : (options.prefill ?? DEFAULT_PREFILL) + text;
-  return judgeLrmPandaLmLabel(full).label;
+  return options.inference === 'qwen3'
+    ? judgeLrmQwen3PandaLmLabel(full).label
+    : judgeLrmPandaLmLabel(full).label;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ const ALL: ((t: never, o: never) => { ok: boolean; raw: string })[] = [
   parseJudgeLmSingle as never,
   parseJudgeLrm as never,
   ((t: never, o: object) => parseJudgeLrm(t, { ...o, extraction: 'pandalm-inference' })) as never,
+  ((t: never, o: object) => parseJudgeLrm(t, { ...o, extraction: 'pandalm-qwen3-inference' })) as never,
+  ((t: never, o: object) =>
+    parseJudgeLrm(t, { ...o, extraction: 'pandalm-qwen3-inference', input: 'full-sequence' })) as never,
   ((t: never, o: object) => parseJudgeLrm(t, { ...o, extraction: 'judgelm-benchmark' })) as never,
   parseJudgeLrmSingle as never,
   parsePandaLm as never,

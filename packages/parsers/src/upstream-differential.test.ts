@@ -8,13 +8,18 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJudgeLmUpstream } from './judgelm-parser.js';
-import { parseJudgeLrm, parseJudgeLrmUpstreamLabel } from './judgelrm-parser.js';
+import { judgeLrmQwen3PandaLmLabel, parseJudgeLrm, parseJudgeLrmUpstreamLabel } from './judgelrm-parser.js';
 import { parseMtBenchPairUpstream, parseMtBenchSingle } from './mt-bench-parser.js';
 import { parsePandaLmUpstream } from './pandalm-parser.js';
 import { parsePrometheusAbsolute, parsePrometheusRelative } from './prometheus-parser.js';
 
 const PEER = fileURLToPath(new URL('../bench/upstream_parsers.py', import.meta.url));
 const hasPython = spawnSync('python3', ['--version']).status === 0;
+
+/** The JudgeLRM inference prompt's shape (tags and the `<answer>3</answer><answer>5</answer>` example). */
+const QWEN3_PROMPT =
+  '<|im_start|>system\nYou are a helpful assistant. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> detailed reasoning process here </think><answer> answer here </answer>. … for example,<answer>3</answer><answer>5</answer>\n<|im_end|>\n<|im_start|>user\n[Question]\nq\n<|im_end|>\n<|im_start|>assistant\n<think>';
+const VERDICT_CODE = { answer1: 1, answer2: 2, tie: 0 } as const;
 
 const TOKENS = [
   '8',
@@ -268,6 +273,12 @@ describe.skipIf(!hasPython)('strict parsers agree with the Python upstream re-st
     '[[08]]',
     '[[8]]',
     '[8.5]',
+    '</think><answer>3</answer><answer>9</answer><answer>5</answer>',
+    ' <answer>1</answer><answer>2</answer></think><answer>8</answer><answer>4</answer><|im_end|>',
+    'x</think><answer>7</answer>',
+    '<answer>٨</answer><answer> 4</answer><answer>9\n</answer>',
+    '</think><answer>8.5</answer><answer>2</answer><answer>6</answer>',
+    '<answer>5</answer><|im_start|>assistant<answer>1</answer><answer>4</answer><answer>2</answer>',
   ];
   const all = [...fixed, ...texts];
   const peer = hasPython
@@ -275,6 +286,8 @@ describe.skipIf(!hasPython)('strict parsers agree with the Python upstream re-st
         'judgelm-scores': all,
         'judgelrm-answer-tags': all,
         'judgelrm-pandalm-inference': all,
+        'judgelrm-qwen3-inference': all,
+        'judgelrm-qwen3-inference-full': all.map((t) => QWEN3_PROMPT + t),
         pandalm: all,
         'mtbench-pair': all,
         'mtbench-single': all,
@@ -291,6 +304,7 @@ describe.skipIf(!hasPython)('strict parsers agree with the Python upstream re-st
       judgelm: successes('judgelm-scores', (v) => JSON.stringify(v) === '[[-1,-1],0]'),
       reward: successes('judgelrm-answer-tags', (v) => v === null),
       inference: successes('judgelrm-pandalm-inference', (v) => v === 0),
+      qwen3: successes('judgelrm-qwen3-inference', (v) => v === 0),
       pandalm: successes('pandalm', (v) => v === 0),
       pair: successes('mtbench-pair', (v) => v === 'error'),
       single: successes('mtbench-single', (v) => v === -1 || v === 'raise'),
@@ -315,6 +329,25 @@ describe.skipIf(!hasPython)('strict parsers agree with the Python upstream re-st
     all.forEach((t, i) => {
       expect(parseJudgeLrmUpstreamLabel(t), JSON.stringify(t)).toBe(peer['judgelrm-pandalm-inference']![i]);
     });
+  });
+  it('judgelrm Qwen3 PandaLM-test inference label (last two answers)', () => {
+    let agreedSuccesses = 0;
+    all.forEach((t, i) => {
+      expect(parseJudgeLrmUpstreamLabel(t, { inference: 'qwen3' }), JSON.stringify(t)).toBe(
+        peer['judgelrm-qwen3-inference']![i],
+      );
+      const full = QWEN3_PROMPT + t;
+      expect(judgeLrmQwen3PandaLmLabel(full).label, JSON.stringify(full)).toBe(
+        peer['judgelrm-qwen3-inference-full']![i],
+      );
+      // Where strict mode succeeds, its verdict is upstream's label.
+      const r = parseJudgeLrm(t, { extraction: 'pandalm-qwen3-inference' });
+      if (r.ok) {
+        agreedSuccesses++;
+        expect(VERDICT_CODE[r.value.verdict], JSON.stringify(t)).toBe(peer['judgelrm-qwen3-inference']![i]);
+      }
+    });
+    expect(agreedSuccesses).toBeGreaterThan(25);
   });
   it('pandalm parse_pandalm_response', () => {
     all.forEach((t, i) => {

@@ -13,6 +13,7 @@ const peerPath = fileURLToPath(new URL('./upstream_prompts.py', import.meta.url)
 const sampleText = readFileSync(samplePath, 'utf8');
 const d = JSON.parse(sampleText);
 const r = d.rubric;
+const mt = d.multi_turn;
 const rubricDef = {
   criteria: r.criteria,
   score1: r.score1_description,
@@ -39,6 +40,12 @@ const cases: [string, string, unknown, RenderOptions][] = [
   ['mtbench/pair-v2', 'mtbench/pair-v2', d.pair, {}],
   ['mtbench/pair-math-v1', 'mtbench/pair-math-v1', d.pair, {}],
   ['mtbench/single-v1', 'mtbench/single-v1', d.single, {}],
+  [
+    'mtbench/pair-v2-multi-turn',
+    'mtbench/pair-v2-multi-turn',
+    { id: mt.id, question: mt.questions[1], answer1: mt.answers_a[1], answer2: mt.answers_b[1] },
+    { vars: { question_1: mt.questions[0], answer1_1: mt.answers_a[0], answer2_1: mt.answers_b[0] } },
+  ],
   ['prometheus/absolute', 'prometheus/absolute', d.single, { vars: { rubric } }],
   ['prometheus/relative', 'prometheus/relative', d.pair, { vars: { rubric: relRubric } }],
 ];

@@ -154,6 +154,10 @@ MTB = {r["name"]: r for r in map(json.loads, [
     r'''{"name": "pair-math-v1", "type": "pairwise", "system_prompt": "Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants to the user question displayed below. Your evaluation should consider correctness and helpfulness. You will be given a reference answer, assistant A's answer, and assistant B's answer. Your job is to evaluate which assistant's answer is better. Begin your evaluation by comparing both assistants' answers with the reference answer. Identify and correct any mistakes. Avoid any positional biases and ensure that the order in which the responses were presented does not influence your decision. Do not allow the length of the responses to influence your evaluation. Do not favor certain names of the assistants. Be as objective as possible. After providing your explanation, output your final verdict by strictly following this format: \"[[A]]\" if assistant A is better, \"[[B]]\" if assistant B is better, and \"[[C]]\" for a tie.", "prompt_template": "[User Question]\n{question}\n\n[The Start of Reference Answer]\n{ref_answer_1}\n[The End of Reference Answer]\n\n[The Start of Assistant A's Answer]\n{answer_a}\n[The End of Assistant A's Answer]\n\n[The Start of Assistant B's Answer]\n{answer_b}\n[The End of Assistant B's Answer]", "description": "Prompt for math questions", "category": "math", "output_format": "[[A]]"}''',
     r'''{"name": "single-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "[Instruction]\nPlease act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question displayed below. Your evaluation should consider factors such as the helpfulness, relevance, accuracy, depth, creativity, and level of detail of the response. Begin your evaluation by providing a short explanation. Be as objective as possible. After providing your explanation, you must rate the response on a scale of 1 to 10 by strictly following this format: \"[[rating]]\", for example: \"Rating: [[5]]\".\n\n[Question]\n{question}\n\n[The Start of Assistant's Answer]\n{answer}\n[The End of Assistant's Answer]", "description": "Prompt for general questions", "category": "general", "output_format": "[[rating]]"}''',
     r'''{"name": "single-math-v1", "type": "single", "system_prompt": "You are a helpful assistant.", "prompt_template": "[Instruction]\nPlease act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question displayed below. Your evaluation should consider correctness and helpfulness. You will be given a reference answer and the assistant's answer. Begin your evaluation by comparing the assistant's answer with the reference answer. Identify and correct any mistakes. Be as objective as possible. After providing your explanation, you must rate the response on a scale of 1 to 10 by strictly following this format: \"[[rating]]\", for example: \"Rating: [[5]]\".\n\n[Question]\n{question}\n\n[The Start of Reference Answer]\n{ref_answer_1}\n[The End of Reference Answer]\n\n[The Start of Assistant's Answer]\n{answer}\n[The End of Assistant's Answer]", "description": "Prompt for general questions", "category": "math", "output_format": "[[rating]]"}''',
+    r'''{"name": "pair-v2-multi-turn", "type": "pairwise", "system_prompt": "Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants to the user questions. You should choose the assistant that follows the user's instructions and answers the user's questions better. Your evaluation should consider factors such as the helpfulness, relevance, accuracy, depth, creativity, and level of detail of their responses. You should focus on who provides a better answer to the second user question. Begin your evaluation by comparing the responses of the two assistants and provide a short explanation. Avoid any positional biases and ensure that the order in which the responses were presented does not influence your decision. Do not allow the length of the responses to influence your evaluation. Do not favor certain names of the assistants. Be as objective as possible. After providing your explanation, output your final verdict by strictly following this format: \"[[A]]\" if assistant A is better, \"[[B]]\" if assistant B is better, and \"[[C]]\" for a tie.", "prompt_template": "<|The Start of Assistant A's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant A:\n{answer_a_1}\n\n### User:\n{question_2}\n\n### Assistant A:\n{answer_a_2}\n\n<|The End of Assistant A's Conversation with User|>\n\n\n<|The Start of Assistant B's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant B:\n{answer_b_1}\n\n### User:\n{question_2}\n\n### Assistant B:\n{answer_b_2}\n\n<|The End of Assistant B's Conversation with User|>", "description": "Prompt for multi-turn general questions", "category": "general", "output_format": "[[A]]"}''',
+    r'''{"name": "pair-math-v1-multi-turn", "type": "pairwise", "system_prompt": "Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants to the user questions. Your evaluation should consider correctness and helpfulness. You will be given reference answers, the assistant A's answers, the assistant B's answers. Your job is to determine which assistant provides correct and helpful answers to the second user question. Begin your evaluation by comparing both assistants' answers with the reference answers. Identify and correct any mistakes. Avoid any positional biases and ensure that the order in which the responses were presented does not influence your decision. Do not allow the length of the responses to influence your evaluation. Do not favor certain names of the assistants. Be as objective as possible. After providing your explanation, output your final verdict by strictly following this format: \"[[A]]\" if assistant A is better, \"[[B]]\" if assistant B is better, and \"[[C]]\" for a tie.", "prompt_template": "<|The Start of Reference Answer|>\n\n### User:\n{question_1}\n\n### Reference answer:\n{ref_answer_1}\n\n### User:\n{question_2}\n\n### Reference answer:\n{ref_answer_2}\n\n<|The End of Reference Answer|>\n\n\n<|The Start of Assistant A's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant A:\n{answer_a_1}\n\n### User:\n{question_2}\n\n### Assistant A:\n{answer_a_2}\n\n<|The End of Assistant A's Conversation with User|>\n\n\n<|The Start of Assistant B's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant B:\n{answer_b_1}\n\n### User:\n{question_2}\n\n### Assistant B:\n{answer_b_2}\n\n<|The End of Assistant B's Conversation with User|>", "description": "Prompt for multi-turn general questions", "category": "general", "output_format": "[[A]]"}''',
+    r'''{"name": "single-v1-multi-turn", "type": "single", "system_prompt": "Please act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question displayed below. Your evaluation should consider factors such as the helpfulness, relevance, accuracy, depth, creativity, and level of detail of the response. You evaluation should focus on the assistant's answer to the second user question. Begin your evaluation by providing a short explanation. Be as objective as possible. After providing your explanation, you must rate the response on a scale of 1 to 10 by strictly following this format: \"[[rating]]\", for example: \"Rating: [[5]]\".\n\n", "prompt_template": "<|The Start of Assistant A's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant A:\n{answer_1}\n\n### User:\n{question_2}\n\n### Assistant A:\n{answer_2}\n\n<|The End of Assistant A's Conversation with User|>", "description": "Prompt for general questions", "category": "general", "output_format": "[[rating]]"}''',
+    r'''{"name": "single-math-v1-multi-turn", "type": "single", "system_prompt": "Please act as an impartial judge and evaluate the quality of the response provided by an AI assistant to the user question. Your evaluation should consider correctness and helpfulness. You will be given a reference answer and the assistant's answer. You evaluation should focus on the assistant's answer to the second question. Begin your evaluation by comparing the assistant's answer with the reference answer. Identify and correct any mistakes. Be as objective as possible. After providing your explanation, you must rate the response on a scale of 1 to 10 by strictly following this format: \"[[rating]]\", for example: \"Rating: [[5]]\".\n\n", "prompt_template": "<|The Start of Reference Answer|>\n\n### User:\n{question_1}\n\n### Reference answer:\n{ref_answer_1}\n\n### User:\n{question_2}\n\n### Reference answer:\n{ref_answer_2}\n\n<|The End of Reference Answer|>\n\n\n<|The Start of Assistant A's Conversation with User|>\n\n### User:\n{question_1}\n\n### Assistant A:\n{answer_1}\n\n### User:\n{question_2}\n\n### Assistant A:\n{answer_2}\n\n<|The End of Assistant A's Conversation with User|>", "description": "Prompt for general questions", "category": "math", "output_format": "[[rating]]"}''',
 ])}
 
 
@@ -168,6 +172,27 @@ def mtbench(name, s):
         kwargs["ref_answer_1"] = s["reference"]
     user = r["prompt_template"].format(**kwargs)
     # judgekit's raw for MT-Bench is the ChatML layout (no upstream raw string)
+    return f"<|im_start|>system\n{r['system_prompt']}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+
+
+def mtbench_multi_turn(name, m, swap=False):
+    # FastChat fastchat/llm_judge/common.py run_judge_pair / run_judge_single with multi_turn=True:
+    # question_1/2 = question["turns"][0/1], answer_a_1/2 (answer_1/2) = answer["choices"][0]["turns"][0/1],
+    # ref_answer_1/2 = ref_answer["choices"][0]["turns"][0/1] for the reference-guided prompts.
+    r = MTB[name]
+    kwargs = {}
+    if "ref_answer_1" in r["prompt_template"]:
+        kwargs["ref_answer_1"] = m["references"][0]
+        kwargs["ref_answer_2"] = m["references"][1]
+    if r["type"] == "pairwise":
+        a, b = (m["answers_b"], m["answers_a"]) if swap else (m["answers_a"], m["answers_b"])
+        user = r["prompt_template"].format(
+            question_1=m["questions"][0], question_2=m["questions"][1],
+            answer_a_1=a[0], answer_b_1=b[0], answer_a_2=a[1], answer_b_2=b[1], **kwargs)
+    else:
+        user = r["prompt_template"].format(
+            question_1=m["questions"][0], question_2=m["questions"][1],
+            answer_1=m["answers_a"][0], answer_2=m["answers_a"][1], **kwargs)
     return f"<|im_start|>system\n{r['system_prompt']}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
 
 
@@ -290,7 +315,7 @@ def prometheus_relative(s, rubric, ref=False):
     return mistral_prompt(REL_SYSTEM_PROMPT, content)
 
 
-def all_renders(pair, single, multi, rubric, panda_input):
+def all_renders(pair, single, multi, rubric, panda_input, mt=None):
     sw = dict(pair, answer1=pair["answer2"], answer2=pair["answer1"])
     return {
         "judgelm/pair": lambda: judgelm_pair(pair),
@@ -311,6 +336,11 @@ def all_renders(pair, single, multi, rubric, panda_input):
         "mtbench/pair-math-v1": lambda: mtbench("pair-math-v1", pair),
         "mtbench/single-v1": lambda: mtbench("single-v1", single),
         "mtbench/single-math-v1": lambda: mtbench("single-math-v1", single),
+        "mtbench/pair-v2-multi-turn": lambda: mtbench_multi_turn("pair-v2-multi-turn", mt),
+        "mtbench/pair-v2-multi-turn+swap": lambda: mtbench_multi_turn("pair-v2-multi-turn", mt, True),
+        "mtbench/pair-math-v1-multi-turn": lambda: mtbench_multi_turn("pair-math-v1-multi-turn", mt),
+        "mtbench/single-v1-multi-turn": lambda: mtbench_multi_turn("single-v1-multi-turn", mt),
+        "mtbench/single-math-v1-multi-turn": lambda: mtbench_multi_turn("single-math-v1-multi-turn", mt),
         "prometheus/absolute": lambda: prometheus_absolute(single, rubric),
         "prometheus/absolute+ref": lambda: prometheus_absolute(single, rubric, True),
         "prometheus/relative": lambda: prometheus_relative(pair, rubric.split("\n")[0]),
@@ -322,7 +352,7 @@ def main():
     mode = sys.argv[1]
     data = json.loads(sys.stdin.read())
     rubric = SCORE_RUBRIC_TEMPLATE.format(**data["rubric"])
-    renders = all_renders(data["pair"], data["single"], data["multi"], rubric, data["input"])
+    renders = all_renders(data["pair"], data["single"], data["multi"], rubric, data["input"], data.get("multi_turn"))
     if mode == "golden":
         out = {k: f() for k, f in renders.items()}
         out["__rubric__"] = rubric

@@ -51,9 +51,13 @@ describe('built-in registry', () => {
       'judgelrm/pair-train',
       'judgelrm/single',
       'mtbench/pair-math-v1',
+      'mtbench/pair-math-v1-multi-turn',
       'mtbench/pair-v2',
+      'mtbench/pair-v2-multi-turn',
       'mtbench/single-math-v1',
+      'mtbench/single-math-v1-multi-turn',
       'mtbench/single-v1',
+      'mtbench/single-v1-multi-turn',
       'pandalm/pair',
       'prometheus/absolute',
       'prometheus/relative',
@@ -62,7 +66,7 @@ describe('built-in registry', () => {
       expect(t.source.commit.length).toBeGreaterThanOrEqual(7);
       expect(Object.isFrozen(t)).toBe(true);
     }
-    expect(BUILTIN_TEMPLATES.length).toBe(14);
+    expect(BUILTIN_TEMPLATES.length).toBe(18);
   });
 
   it('getTemplate throws a helpful error for an unknown id', () => {
@@ -162,6 +166,43 @@ describe('registerTemplate', () => {
   });
 });
 
+describe('swapVars validation', () => {
+  const base: TemplateDefinition = {
+    ...mine,
+    id: 'test/swap',
+    user: 'Q: {question}\nA1: {a_first}\nA: {answer1}\nB1: {b_first}\nB: {answer2}\n{note}',
+    vars: ['a_first', 'b_first'],
+    swapVars: [['a_first', 'b_first']],
+  };
+  it('accepts pairs of declared vars and swaps them with the answers', () => {
+    const t = defineTemplate(base);
+    const s = { id: '1', question: 'q', answer1: 'x', answer2: 'y' };
+    expect(render(t, s, { vars: { a_first: 'p', b_first: 'r' }, swap: true }).messages[1]!.content).toBe(
+      'Q: q\nA1: r\nA: y\nB1: p\nB: x\nAnswer [[A]] or [[B]].',
+    );
+  });
+  it('rejects undeclared names, repeated names, bad shapes and non-pairwise templates', () => {
+    expect(message(() => defineTemplate({ ...base, swapVars: [['a_first', 'nope']] }))).toContain(
+      "not one of the template's vars",
+    );
+    expect(message(() => defineTemplate({ ...base, swapVars: [['a_first', 'a_first']] }))).toContain(
+      'more than one swap pair',
+    );
+    expect(
+      message(() => defineTemplate({ ...base, swapVars: [['a_first'] as unknown as [string, string]] })),
+    ).toContain('[name, name] pair');
+    expect(
+      message(() =>
+        defineTemplate({
+          ...base,
+          format: 'single',
+          user: '{question} {answer} {a_first} {b_first} {note}',
+        }),
+      ),
+    ).toContain("only 'pairwise' templates have swapVars");
+  });
+});
+
 describe('TemplateRegistry instances', () => {
   it('are isolated from the default registry', () => {
     const reg = new TemplateRegistry();
@@ -170,7 +211,7 @@ describe('TemplateRegistry instances', () => {
     expect(reg.has('test/mine')).toBe(true);
     expect(defaultTemplateRegistry().has('test/mine')).toBe(false);
     const withBuiltins = new TemplateRegistry(BUILTIN_TEMPLATES);
-    expect(withBuiltins.list().length).toBe(14);
+    expect(withBuiltins.list().length).toBe(18);
     expect(reg.unregister('test/mine')).toBe(true);
     expect(() => reg.get('test/mine')).toThrow(InvalidArgumentError);
   });

@@ -223,6 +223,63 @@ describe('variables', () => {
   });
 });
 
+describe('MT-Bench multi-turn', () => {
+  const mtPair = { id: 'm', question: 'Q2', answer1: 'A2', answer2: 'B2', label: 'answer1' as const };
+  const mtVars = { question_1: 'Q1', answer1_1: 'A1', answer2_1: 'B1' };
+  it('needs the first-turn variables and reads them from vars or metadata', () => {
+    expectInvalid(() => render('mtbench/pair-v2-multi-turn', mtPair), 'options.vars.question_1');
+    expectInvalid(
+      () => render('mtbench/pair-v2-multi-turn', mtPair, { vars: { question_1: 'Q1', answer1_1: 'A1' } }),
+      'options.vars.answer2_1',
+    );
+    expectInvalid(
+      () => render('mtbench/single-v1-multi-turn', single, { vars: { question_1: 'Q1' } }),
+      'options.vars.answer_1',
+    );
+    expectInvalid(
+      () => render('mtbench/pair-math-v1-multi-turn', { ...mtPair, reference: 'R2' }, { vars: mtVars }),
+      'options.vars.ref_answer_1',
+    );
+    expectInvalid(
+      () => render('mtbench/pair-math-v1-multi-turn', mtPair, { vars: { ...mtVars, ref_answer_1: 'R1' } }),
+      'sample.reference',
+    );
+    const viaVars = render('mtbench/pair-v2-multi-turn', mtPair, { vars: mtVars }).raw;
+    expect(render('mtbench/pair-v2-multi-turn', { ...mtPair, metadata: mtVars }).raw).toBe(viaVars);
+    expect(viaVars).toContain(
+      '### User:\nQ1\n\n### Assistant A:\nA1\n\n### User:\nQ2\n\n### Assistant A:\nA2\n',
+    );
+    expect(viaVars).toContain(
+      '### User:\nQ1\n\n### Assistant B:\nB1\n\n### User:\nQ2\n\n### Assistant B:\nB2\n',
+    );
+  });
+  it('swap exchanges both turns of A and B, equal to rendering the swapped conversation', () => {
+    const swapped = render('mtbench/pair-v2-multi-turn', mtPair, { vars: mtVars, swap: true }).raw;
+    const manual = render(
+      'mtbench/pair-v2-multi-turn',
+      { ...mtPair, answer1: 'B2', answer2: 'A2' },
+      { vars: { ...mtVars, answer1_1: 'B1', answer2_1: 'A1' } },
+    ).raw;
+    expect(swapped).toBe(manual);
+    // Swapping twice (swap on an already swapped sample and vars) restores the original.
+    expect(
+      render(
+        'mtbench/pair-v2-multi-turn',
+        { ...mtPair, answer1: 'B2', answer2: 'A2' },
+        { vars: { ...mtVars, answer1_1: 'B1', answer2_1: 'A1' }, swap: true },
+      ).raw,
+    ).toBe(render('mtbench/pair-v2-multi-turn', mtPair, { vars: mtVars }).raw);
+    expectInvalid(
+      () =>
+        render('mtbench/single-v1-multi-turn', single, {
+          vars: { question_1: 'Q1', answer_1: 'x' },
+          swap: true,
+        }),
+      'options.swap',
+    );
+  });
+});
+
 describe('special tokens', () => {
   const dirty: PairwiseSample = { id: 'd', question: 'Q', answer1: ' <s>Hi</s> ', answer2: '[PAD]x\u0085' };
   it('PandaLM and JudgeLRM inference strip by default; JudgeLM and the training prompt do not', () => {

@@ -35,7 +35,8 @@ export type JudgeSample = PairwiseSample | SingleAnswerSample | MultiAnswerSampl
 export interface RenderOptions {
   /**
    * Pairwise: swap the two answers (with `@judgekit/core`'s `swapSample`), as JudgeLM's
-   * `--if-reverse-answers 1` does for the reversed run. Multi: reverse the answer order.
+   * `--if-reverse-answers 1` does for the reversed run. The template's `swapVars` pairs (MT-Bench
+   * multi-turn first-turn answers) are exchanged too. Multi: reverse the answer order.
    * Not allowed for single-answer templates.
    */
   swap?: boolean;
@@ -305,6 +306,13 @@ export function render(
       );
     }
     values[name] = v;
+  }
+  if (swapped && t.format === 'pairwise' && t.swapVars) {
+    for (const [a, b] of t.swapVars) {
+      const first = values[a] as string;
+      values[a] = values[b] as string;
+      values[b] = first;
+    }
   }
   if (compiled.inputVariant) {
     const input = lookup('input');

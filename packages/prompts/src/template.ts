@@ -86,6 +86,12 @@ export interface TemplateDefinition {
   constants?: Readonly<Record<string, string>>;
   /** Names of extra caller-supplied variables (all required), e.g. `['rubric']`. */
   vars?: readonly string[];
+  /**
+   * `pairwise` only: pairs of `vars` that belong to Assistant 1 and Assistant 2 and are exchanged
+   * together with the answers when rendering with `swap: true` (MT-Bench multi-turn: the
+   * first-turn answers `answer1_1` / `answer2_1`).
+   */
+  swapVars?: readonly (readonly [string, string])[];
   variants?: readonly TemplateVariant[];
   /** `multi` only: the block for each answer 3..N, with `{answer_id}` and `{answer}`. */
   answerFormat?: string;
@@ -299,6 +305,22 @@ export function compileTemplate(template: PromptTemplate): CompiledTemplate {
   for (const name of [...Object.keys(constants), ...vars]) {
     if (!used.has(name)) fail(where, `declared placeholder {${name}} is never used in the template text`);
   }
+  const swapVars = def.swapVars ?? [];
+  if (!Array.isArray(swapVars)) fail(`${where}.swapVars`, 'expected an array of [name, name] pairs');
+  if (swapVars.length > 0 && def.format !== 'pairwise')
+    fail(`${where}.swapVars`, "only 'pairwise' templates have swapVars");
+  const swapped = new Set<string>();
+  swapVars.forEach((pair, k) => {
+    const sw = `${where}.swapVars[${k}]`;
+    if (!Array.isArray(pair) || pair.length !== 2) fail(sw, 'expected a [name, name] pair');
+    for (const name of pair) {
+      if (!isString(name) || !vars.includes(name))
+        fail(sw, `${JSON.stringify(name)} is not one of the template's vars`);
+      if (swapped.has(name)) fail(sw, `{${name}} appears in more than one swap pair`);
+      swapped.add(name);
+    }
+    if (pair[0] === pair[1]) fail(sw, 'a swap pair needs two different names');
+  });
 
   const raw = compileTemplateString(`${where}.raw`, def.raw);
   for (const name of raw.names) {

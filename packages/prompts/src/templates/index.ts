@@ -5,7 +5,16 @@
 import { defineTemplate, type PromptTemplate } from '../template.js';
 import { judgelmMulti, judgelmPair, judgelmSingle, judgelmVqaSingle } from './judgelm.js';
 import { judgelrmPair, judgelrmPairTrain, judgelrmSingle } from './judgelrm.js';
-import { mtbenchPair, mtbenchPairMath, mtbenchSingle, mtbenchSingleMath } from './mtbench.js';
+import {
+  mtbenchPair,
+  mtbenchPairMath,
+  mtbenchPairMathMultiTurn,
+  mtbenchPairMultiTurn,
+  mtbenchSingle,
+  mtbenchSingleMath,
+  mtbenchSingleMathMultiTurn,
+  mtbenchSingleMultiTurn,
+} from './mtbench.js';
 import { pandalmPair } from './pandalm.js';
 import { prometheusAbsolute, prometheusRelative } from './prometheus.js';
 
@@ -23,6 +32,10 @@ export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
   mtbenchPairMath,
   mtbenchSingle,
   mtbenchSingleMath,
+  mtbenchPairMultiTurn,
+  mtbenchPairMathMultiTurn,
+  mtbenchSingleMultiTurn,
+  mtbenchSingleMathMultiTurn,
   prometheusAbsolute,
   prometheusRelative,
 ].map(defineTemplate);
