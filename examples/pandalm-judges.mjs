@@ -15,6 +15,9 @@
  *      PandaLM's published table does so: the convention is picked by name (`failurePolicy: 'as-tie'`).
  *   4. print a table and write runs/pandalm-demo/{report.md, report.json, agreement.svg}.
  *
+ * The parsing, scoring and report rendering are @judgekit/pipelines' `scoreJudgeOutputs` and
+ * `renderEvaluationReport` (`judgekit score-pandalm` runs the same flow).
+ *
  * Usage: node examples/pandalm-judges.mjs [--data DIR] [--out DIR] [--resamples N] [--seed S]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,8 +26,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { JudgekitError } from '@judgekit/core';
 import { loadPandaLmBundle, renderPandaLmJudgeText } from '@judgekit/datasets';
-import { cohenKappa, evaluateJudge, fleissKappa, majorityVote, pairedBootstrap } from '@judgekit/metrics';
-import { parsePandaLm } from '@judgekit/parsers';
+import { cohenKappa, fleissKappa, majorityVote, pairedBootstrap } from '@judgekit/metrics';
+import { renderEvaluationReport, scoreJudgeOutputs } from '@judgekit/pipelines';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -55,25 +58,23 @@ async function main() {
   const vote = majorityVote(annotators, { onSplit: 'first-seen' });
   const labels = vote.labels;
 
-  // 2 + 3. Parse each judge's text and score it.
-  const judges = [];
-  for (const judge of JUDGES) {
-    const outputs = bundle[judge.key];
-    const parsed = outputs.map((o) => parsePandaLm(renderPandaLmJudgeText(o), { mode: 'strict' }));
-    const predictions = parsed.map((r) => (r.ok ? r.value.verdict : null));
-    const failures = parsed.filter((r) => !r.ok);
-    const report = evaluateJudge({
-      predictions,
+  // 2 + 3. Parse each judge's text (strict = upstream's parser) and score it (@judgekit/pipelines).
+  const judges = JUDGES.map((judge) => {
+    const { result } = scoreJudgeOutputs({
+      outputs: bundle[judge.key].map((o) => renderPandaLmJudgeText(o)),
       labels,
+      ids: samples.map((s) => s.id),
+      outputFormat: 'pandalm',
+      judge: judge.name,
+      parseMode: 'strict',
       failurePolicy: 'as-tie',
       bootstrap: { resamples, seed },
     });
-    const separate = evaluateJudge({ predictions, labels, failurePolicy: 'count-separately' });
-    judges.push({ ...judge, predictions, failures, report, separate });
-  }
+    return { name: judge.name, result, published: judge.published };
+  });
   const paired = pairedBootstrap({
-    predictionsA: judges[0].predictions,
-    predictionsB: judges[1].predictions,
+    predictionsA: judges[0].result.predictions,
+    predictionsB: judges[1].result.predictions,
     labels,
     failurePolicy: 'as-tie',
     bootstrap: { resamples, seed },
@@ -88,29 +89,28 @@ async function main() {
   };
 
   // 4. Print and write the report.
-  const md = renderMarkdown({ samples, vote, judges, paired, agreement, resamples, seed });
+  const c = count(labels);
+  const report = renderEvaluationReport(judges, {
+    title: 'PandaLM test set: judges vs. human majority vote',
+    intro: [
+      `${samples.length} pairs, three annotators; majority vote: answer 1 ${c.answer1}, answer 2 ${c.answer2}, tie ${c.tie} ` +
+        `(${vote.unanimous} unanimous, ${vote.splits} three-way splits).`,
+      `Annotator agreement: Cohen's kappa ${agreement.cohen.map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; Fleiss' kappa ${agreement.fleiss.toFixed(4)}.`,
+      `Judge verdicts parsed with \`parsePandaLm(text, { mode: 'strict' })\`; parse failures mapped to tie (PandaLM's convention, \`failurePolicy: 'as-tie'\`). ` +
+        `95% percentile bootstrap intervals, ${resamples} resamples, seed ${seed}.`,
+    ],
+    paired: { a: judges[0].name, b: judges[1].name, report: paired },
+    svgFile: 'agreement.svg',
+    extraJson: {
+      dataset: { name: 'PandaLM test set v1', samples: samples.length, labelCounts: c },
+      annotatorAgreement: agreement,
+    },
+  });
   mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'report.md'), md);
-  writeFileSync(
-    join(values.out, 'report.json'),
-    `${JSON.stringify(
-      {
-        dataset: { name: 'PandaLM test set v1', samples: samples.length, labelCounts: count(labels) },
-        annotatorAgreement: agreement,
-        judges: judges.map((j) => ({
-          name: j.name,
-          parseFailures: j.failures.map((f) => ({ reason: f.reason, raw: f.raw })),
-          asTie: j.report,
-          countSeparately: j.separate,
-        })),
-        pairedDifference: { a: judges[0].name, b: judges[1].name, ...paired },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  writeFileSync(join(values.out, 'agreement.svg'), renderSvg(judges));
-  console.log(md);
+  writeFileSync(join(values.out, 'report.md'), report.markdown);
+  writeFileSync(join(values.out, 'report.json'), report.json);
+  writeFileSync(join(values.out, 'agreement.svg'), report.svg);
+  console.log(report.markdown);
   console.log(
     `report written to ${relative(process.cwd(), values.out) || '.'}/{report.md, report.json, agreement.svg}`,
   );
@@ -120,111 +120,6 @@ function count(labels) {
   const c = { answer1: 0, answer2: 0, tie: 0 };
   for (const l of labels) c[l]++;
   return c;
-}
-
-const f4 = (x) => x.toFixed(4);
-const ci = (c) => `${f4(c.estimate)} [${f4(c.lower)}, ${f4(c.upper)}]`;
-
-function renderMarkdown({ samples, vote, judges, paired, agreement, resamples, seed }) {
-  const lines = [];
-  lines.push('# PandaLM test set: judges vs. human majority vote', '');
-  const c = count(vote.labels);
-  lines.push(
-    `${samples.length} pairs, three annotators; majority vote: answer 1 ${c.answer1}, answer 2 ${c.answer2}, tie ${c.tie} ` +
-      `(${vote.unanimous} unanimous, ${vote.splits} three-way splits).`,
-    '',
-  );
-  lines.push(
-    `Annotator agreement: Cohen's kappa ${agreement.cohen.map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; Fleiss' kappa ${agreement.fleiss.toFixed(4)}.`,
-    '',
-  );
-  lines.push(
-    `Judge verdicts parsed with \`parsePandaLm(text, { mode: 'strict' })\`; parse failures mapped to tie (PandaLM's convention, \`failurePolicy: 'as-tie'\`). ` +
-      `95% percentile bootstrap intervals, ${resamples} resamples, seed ${seed}.`,
-    '',
-  );
-  lines.push(
-    '| judge | accuracy | macro precision | macro recall | macro F1 | parse failures | published (acc / P / R / F1) |',
-  );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const j of judges) {
-    const r = j.report;
-    lines.push(
-      `| ${j.name} | ${ci(r.ci.accuracy)} | ${ci(r.ci.macroPrecision)} | ${ci(r.ci.macroRecall)} | ${ci(r.ci.macroF1)} | ${j.failures.length} | ${j.published.map(f4).join(' / ')} |`,
-    );
-  }
-  lines.push('');
-  for (const j of judges) {
-    const s = j.separate;
-    lines.push(
-      `${j.name} with parse failures counted as wrong instead (\`failurePolicy: 'count-separately'\`): accuracy ${f4(s.accuracy)}, macro F1 ${f4(s.macro.f1)}.`,
-    );
-  }
-  lines.push('');
-  const d = paired.difference;
-  lines.push(
-    `Paired bootstrap, ${judges[0].name} − ${judges[1].name}: accuracy ${ci(d.accuracy)} (p = ${d.accuracy.pValue.toFixed(3)}), ` +
-      `macro F1 ${ci(d.macroF1)} (p = ${d.macroF1.pValue.toFixed(3)}).`,
-    '',
-  );
-  for (const j of judges) {
-    lines.push(`Confusion matrix of ${j.name} (rows: human label, columns: judge):`, '');
-    lines.push('| | answer1 | answer2 | tie |', '| --- | --- | --- | --- |');
-    const m = j.report.confusion;
-    for (const [t, cls] of m.classes.entries()) lines.push(`| ${cls} | ${m.counts[t].join(' | ')} |`);
-    lines.push('');
-  }
-  lines.push('![accuracy and macro F1 with 95% intervals](agreement.svg)', '');
-  return lines.join('\n');
-}
-
-/** A small bar chart of accuracy and macro F1 per judge with bootstrap whiskers. */
-function renderSvg(judges) {
-  const metrics = [
-    ['accuracy', 'accuracy'],
-    ['macroF1', 'macro F1'],
-  ];
-  const colors = ['#4c78a8', '#f58518'];
-  const W = 520;
-  const H = 300;
-  const left = 50;
-  const bottom = 250;
-  const top = 30;
-  const y = (v) => bottom - (bottom - top) * v;
-  const groupW = (W - left - 20) / judges.length;
-  const barW = groupW / (metrics.length + 1);
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">PandaLM test set: agreement with human majority (95% CI)</text>`,
-  ];
-  for (let t = 0; t <= 10; t += 2) {
-    const v = t / 10;
-    parts.push(`<line x1="${left}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`);
-  }
-  judges.forEach((j, g) => {
-    const x0 = left + g * groupW + barW / 2;
-    metrics.forEach(([key], m) => {
-      const c = j.report.ci[key];
-      const x = x0 + m * barW;
-      parts.push(
-        `<rect x="${x}" y="${y(c.estimate)}" width="${barW - 6}" height="${bottom - y(c.estimate)}" fill="${colors[m]}"/>`,
-      );
-      const cx = x + (barW - 6) / 2;
-      parts.push(`<line x1="${cx}" x2="${cx}" y1="${y(c.lower)}" y2="${y(c.upper)}" stroke="black"/>`);
-      parts.push(
-        `<text x="${cx}" y="${y(c.upper) - 4}" text-anchor="middle">${c.estimate.toFixed(3)}</text>`,
-      );
-    });
-    parts.push(`<text x="${x0 + barW - 3}" y="${bottom + 18}" text-anchor="middle">${j.name}</text>`);
-  });
-  metrics.forEach(([, label], m) => {
-    parts.push(`<rect x="${left + 10 + m * 110}" y="${H - 22}" width="12" height="12" fill="${colors[m]}"/>`);
-    parts.push(`<text x="${left + 28 + m * 110}" y="${H - 12}">${label}</text>`);
-  });
-  parts.push('</svg>');
-  return `${parts.join('\n')}\n`;
 }
 
 main().catch((error) => {

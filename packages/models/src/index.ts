@@ -1,0 +1,31 @@
+/**
+ * @judgekit/models — the `JudgeModel` interface and its backends: any OpenAI-compatible
+ * chat-completions server (vLLM, SGLang, TGI, OpenAI) with bounded concurrency, retries with
+ * back-off, per-attempt timeouts, response caches and usage totals, plus a deterministic fake model
+ * for tests. Models return text; verdict parsing lives in `@judgekit/parsers`.
+ *
+ * @packageDocumentation
+ */
+
+export { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
+export {
+  createFakeJudgeModel,
+  type FakeJudgeModel,
+  type FakeJudgeModelOptions,
+  type FakeJudgeOutput,
+} from './fake-judge-model.js';
+export type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+export {
+  createOpenAICompatibleModel,
+  type GenerateDefaults,
+  type OpenAICompatibleModelOptions,
+} from './openai-compatible-model.js';
+export {
+  cacheKey,
+  canonicalJson,
+  createFileCache,
+  createMemoryCache,
+  type ResponseCache,
+} from './response-cache.js';
+export { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
+export { trackUsage, type UsageTotals, usageTotals } from './usage-totals.js';

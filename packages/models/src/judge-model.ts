@@ -1,0 +1,57 @@
+import type { ChatMessage, Usage } from '@judgekit/core';
+
+/**
+ * One generation request to a judge model. Backend-neutral: the OpenAI-compatible HTTP backend maps it
+ * to a `/v1/chat/completions` body; local backends (transformers.js, onnxruntime) can map it to their
+ * own generate call.
+ */
+export interface GenerateRequest {
+  /**
+   * The chat. When the last message has role `assistant` it is a prefill: the backend continues that
+   * message instead of starting a new one (vLLM / SGLang `continue_final_message: true`,
+   * `add_generation_prompt: false`) and `GenerateResponse.text` holds only the continuation.
+   */
+  messages: ChatMessage[];
+  /** Maximum number of new tokens (OpenAI `max_tokens`). */
+  maxTokens?: number;
+  /** Sampling temperature (0 = greedy on vLLM). */
+  temperature?: number;
+  /** Nucleus sampling probability mass (OpenAI `top_p`). */
+  topP?: number;
+  /** Stop strings; the server cuts the completion before them. */
+  stop?: string[];
+  /** Sampling seed, for servers that honour it (vLLM does per request). */
+  seed?: number;
+  /** Cancels the call (including waits for a concurrency slot and retry back-off). */
+  signal?: AbortSignal;
+}
+
+/** What a judge model returned for one `GenerateRequest`. Verdicts are not parsed here. */
+export interface GenerateResponse {
+  /** The completion text (`choices[0].message.content`); `''` when the server sent `null`. */
+  text: string;
+  /** Reasoning text kept apart by the server (`message.reasoning_content`, or `message.reasoning`). */
+  reasoningContent?: string;
+  /** Token counts; zeros when the backend reported none. */
+  usage: Usage;
+  /** Why generation stopped (`stop`, `length`, …) as the backend reported it. */
+  finishReason?: string;
+  /** True when this response was served from a `ResponseCache` and no model was called. */
+  cached: boolean;
+  /** Model name reported by the backend (falls back to the configured name). */
+  model: string;
+  /** Wall-clock milliseconds this `generate` call took, retries and queueing included. */
+  latencyMs: number;
+}
+
+/**
+ * A judge model: anything that turns chat messages into text. Backends implement this one method;
+ * concurrency, retries, caching and usage accounting are the backend's business, verdict parsing is
+ * not (that is `@judgekit/parsers`).
+ */
+export interface JudgeModel {
+  /** Stable identifier of the model (by default the served model name); used in cache keys and reports. */
+  readonly id: string;
+  /** Generate one completion. Rejects with core `ModelCallError`, `TimeoutError` or `AbortedError`. */
+  generate(request: GenerateRequest): Promise<GenerateResponse>;
+}

@@ -1,0 +1,386 @@
+import {
+  AbortedError,
+  ConfigError,
+  createRng,
+  InvalidArgumentError,
+  JudgekitError,
+  ModelCallError,
+  type Seed,
+  TimeoutError,
+  type Usage,
+} from '@judgekit/core';
+import { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
+import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
+import { type ResponseCache, cacheKey } from './response-cache.js';
+import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy, sleep } from './retry-policy.js';
+
+/** Sampling parameters that may be given as model-wide defaults. */
+export type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal'>>;
+
+/** Options of `createOpenAICompatibleModel`. */
+export interface OpenAICompatibleModelOptions {
+  /** Base URL up to and including the version, e.g. `http://127.0.0.1:8000/v1`; `/chat/completions` is appended. */
+  baseURL: string;
+  /** Served model name (the request's `model` field). */
+  model: string;
+  /** `JudgeModel.id` (and cache-key model id); default `model`. */
+  id?: string;
+  /** Bearer token. Never logged, never part of an error message or a cache key. */
+  apiKey?: string;
+  /** Name of an environment variable holding the bearer token (read once, at creation). */
+  apiKeyEnv?: string;
+  /** Maximum requests in flight from this model (default 8). Ignored when `limiter` is given. */
+  concurrency?: number;
+  /** A limiter shared with other models, to bound the total load on one server. */
+  limiter?: ConcurrencyLimiter;
+  /** Retries after the first attempt (default 3) for 408/409/429/5xx, connection errors and timeouts. */
+  maxRetries?: number;
+  /** Time limit of one attempt in ms (default 120000); exceeded → core `TimeoutError` (after retries). */
+  timeoutMs?: number;
+  /** Whether a timed-out attempt is retried (default true). */
+  retryOnTimeout?: boolean;
+  /** First retry back-off in ms (default 500); doubles per retry. */
+  retryInitialDelayMs?: number;
+  /** Cap of one back-off in ms (default 8000). */
+  retryMaxDelayMs?: number;
+  /** Cap on a server's `Retry-After` wait in ms (default 60000). */
+  maxRetryAfterMs?: number;
+  /** Seed of the back-off jitter (default 0); ignored when `random` is given. */
+  seed?: Seed;
+  /** Jitter source in [0, 1) (injectable for tests). */
+  random?: () => number;
+  /** Wait function used between retries (injectable for tests); must reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Optional response cache; hits skip the server and come back with `cached: true`. */
+  cache?: ResponseCache;
+  /** Sampling defaults; fields set on a request win. */
+  defaults?: GenerateDefaults;
+  /**
+   * Extra JSON members merged into every request body (e.g. `chat_template_kwargs`,
+   * `top_k`, `repetition_penalty`). Request sampling fields and the prefill switches win over them.
+   * Part of the cache key.
+   */
+  extraBody?: Record<string, unknown>;
+  /**
+   * Body members sent when the last message is an assistant prefill. Default is vLLM's
+   * (`vllm/entrypoints/openai/protocol.py` ChatCompletionRequest):
+   * `{ continue_final_message: true, add_generation_prompt: false }`; SGLang accepts the same.
+   */
+  prefillBody?: Record<string, unknown>;
+  /** Extra HTTP headers (an `authorization` header here is replaced by the api key's, if one is set). */
+  headers?: Record<string, string>;
+  /**
+   * `fetch` implementation (injectable for tests). Default: a keep-alive `node:http`/`node:https`
+   * client (`transport: 'node-http'`), or the global `fetch` with `transport: 'fetch'`.
+   */
+  fetch?: typeof fetch;
+  /** Which built-in HTTP client to use when `fetch` is not given (default `'node-http'`). */
+  transport?: 'node-http' | 'fetch';
+}
+
+const DEFAULT_PREFILL_BODY = { continue_final_message: true, add_generation_prompt: false } as const;
+const MAX_ERROR_CHARS = 500;
+
+/** Extra information an attempt's error carries for the retry loop. */
+const retryAfterOf = new WeakMap<Error, number>();
+
+/**
+ * A `JudgeModel` talking to any OpenAI-compatible chat-completions server (vLLM, SGLang, TGI's
+ * Messages API, OpenAI): `POST {baseURL}/chat/completions`, non-streaming. Bounds requests in flight,
+ * retries 408/409/429/5xx and connection failures with exponential back-off and jitter (the schedule
+ * of openai/openai-node) honouring `retry-after-ms` / `Retry-After`, limits each attempt's time, and
+ * optionally caches responses. It returns the raw completion text; it never parses verdicts.
+ *
+ * Errors: core `ModelCallError` (with `status`, `retryable` and the server's message, truncated and
+ * with the api key redacted) for non-retryable HTTP errors, exhausted retries and malformed bodies;
+ * core `TimeoutError` when the last attempt timed out; core `AbortedError` when `request.signal` aborts.
+ */
+export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): JudgeModel {
+  let url: string;
+  try {
+    url = `${new URL(options.baseURL).href.replace(/\/+$/, '')}/chat/completions`;
+  } catch {
+    throw new InvalidArgumentError('baseURL', `not a valid URL: ${JSON.stringify(options.baseURL)}`);
+  }
+  if (typeof options.model !== 'string' || options.model === '') {
+    throw new InvalidArgumentError('model', 'must be a non-empty string (the served model name)');
+  }
+  let apiKey = options.apiKey;
+  if (apiKey === undefined && options.apiKeyEnv !== undefined) {
+    apiKey = process.env[options.apiKeyEnv];
+    if (apiKey === undefined || apiKey === '') {
+      throw new ConfigError(
+        `Environment variable ${options.apiKeyEnv} (apiKeyEnv) is not set; export it or pass apiKey.`,
+      );
+    }
+  }
+  const maxRetries = options.maxRetries ?? 3;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new InvalidArgumentError('maxRetries', `must be an integer >= 0, got ${maxRetries}`);
+  }
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  if (!(timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs', `must be > 0, got ${timeoutMs}`);
+  const limiter = options.limiter ?? createConcurrencyLimiter(options.concurrency ?? 8);
+  const fetchImpl =
+    options.fetch ?? (options.transport === 'fetch' ? globalThis.fetch : createNodeHttpFetch());
+  const wait = options.sleep ?? sleep;
+  const rng = options.random ? undefined : createRng(options.seed ?? 0);
+  const policy: RetryPolicy = {
+    initialDelayMs: options.retryInitialDelayMs ?? 500,
+    maxDelayMs: options.retryMaxDelayMs ?? 8000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    random: options.random ?? (() => rng!.nextFloat()),
+  };
+  const retryOnTimeout = options.retryOnTimeout ?? true;
+  const extraBody = options.extraBody ?? {};
+  const prefillBody = options.prefillBody ?? DEFAULT_PREFILL_BODY;
+  const id = options.id ?? options.model;
+
+  const headers: Record<string, string> = {
+    ...options.headers,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
+  if (apiKey !== undefined) {
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+    headers.authorization = `Bearer ${apiKey}`;
+  }
+
+  const redact = (text: string): string =>
+    apiKey !== undefined && apiKey !== '' ? text.split(apiKey).join('[redacted]') : text;
+
+  async function attempt(body: string, signal: AbortSignal | undefined): Promise<GenerateResponse> {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    let status: number;
+    let text: string;
+    let responseHeaders: Headers;
+    try {
+      const res = await fetchImpl(url, { method: 'POST', headers, body, signal: controller.signal });
+      status = res.status;
+      responseHeaders = res.headers;
+      text = await res.text();
+    } catch (error) {
+      if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
+      if (timedOut) throw new TimeoutError(`POST ${url}`, timeoutMs);
+      throw new ModelCallError(redact(`Connection to ${url} failed: ${describeError(error)}`), {
+        retryable: true,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (status < 200 || status >= 300) {
+      const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
+      const message = redact(truncate(serverErrorMessage(text), MAX_ERROR_CHARS));
+      const error = new ModelCallError(`POST ${url} returned HTTP ${status}: ${message}`, {
+        status,
+        retryable,
+      });
+      const ra = parseRetryAfterMs(responseHeaders);
+      if (ra !== undefined) retryAfterOf.set(error, ra);
+      throw error;
+    }
+    return parseChatCompletion(text, status, options.model, url, redact);
+  }
+
+  return {
+    id,
+    async generate(request: GenerateRequest): Promise<GenerateResponse> {
+      const started = performance.now();
+      const signal = request.signal;
+      if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
+      if (!Array.isArray(request.messages) || request.messages.length === 0) {
+        throw new InvalidArgumentError('messages', 'must be a non-empty array of chat messages');
+      }
+      const merged = mergeDefaults(options.defaults, request);
+      const key = options.cache ? cacheKey(id, merged, extraBody) : undefined;
+      if (options.cache && key !== undefined) {
+        const hit = await options.cache.get(key);
+        if (hit !== undefined) {
+          return { ...hit, cached: true, latencyMs: performance.now() - started };
+        }
+      }
+      const body = JSON.stringify(buildBody(options.model, merged, extraBody, prefillBody));
+
+      let lastError: Error | undefined;
+      for (let n = 0; n <= maxRetries; n++) {
+        try {
+          const response = await limiter.run(() => attempt(body, signal), signal);
+          response.latencyMs = performance.now() - started;
+          if (options.cache && key !== undefined)
+            await options.cache.set(key, { ...response, cached: false });
+          return response;
+        } catch (error) {
+          if (signal?.aborted) {
+            throw AbortedError.isInstance(error) ? error : new AbortedError('model call', { cause: error });
+          }
+          const retryable =
+            (ModelCallError.isInstance(error) && error.retryable) ||
+            (TimeoutError.isInstance(error) && retryOnTimeout);
+          if (!retryable || !JudgekitError.isInstance(error)) throw error;
+          lastError = error;
+          if (n === maxRetries) break;
+          const ra = retryAfterOf.get(error);
+          const delay = ra !== undefined ? Math.min(ra, policy.maxRetryAfterMs) : backoffDelayMs(n, policy);
+          await wait(delay, signal);
+        }
+      }
+      if (TimeoutError.isInstance(lastError)) throw lastError;
+      const last = lastError as ModelCallError;
+      throw new ModelCallError(`${last.message} (gave up after ${maxRetries + 1} attempts)`, {
+        status: last.status,
+        retryable: true,
+        cause: last,
+      });
+    },
+  };
+}
+
+function mergeDefaults(defaults: GenerateDefaults | undefined, request: GenerateRequest): GenerateRequest {
+  const out: GenerateRequest = { messages: request.messages };
+  const keys = ['maxTokens', 'temperature', 'topP', 'stop', 'seed'] as const;
+  for (const k of keys) {
+    const v = request[k] ?? defaults?.[k];
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (request.signal) out.signal = request.signal;
+  return out;
+}
+
+function buildBody(
+  model: string,
+  request: GenerateRequest,
+  extraBody: Record<string, unknown>,
+  prefillBody: Record<string, unknown>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    ...extraBody,
+    model,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    stream: false,
+  };
+  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stop !== undefined) body.stop = request.stop;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.messages[request.messages.length - 1].role === 'assistant') Object.assign(body, prefillBody);
+  return body;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars)`;
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
+  }
+  return error.message;
+}
+
+/** The server's error text: vLLM `{message}`, OpenAI `{error: {message}}`, TGI `{error: "..."}`, else the body. */
+function serverErrorMessage(text: string): string {
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    if (json && typeof json === 'object') {
+      const err = json.error;
+      if (typeof err === 'string') return err;
+      if (err && typeof err === 'object' && typeof (err as Record<string, unknown>).message === 'string') {
+        return (err as Record<string, unknown>).message as string;
+      }
+      if (typeof json.message === 'string') return json.message;
+      if (typeof json.detail === 'string') return json.detail;
+    }
+  } catch {
+    // not JSON: fall through to the raw body
+  }
+  return text.trim() === '' ? '(empty body)' : text.trim();
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function parseUsage(raw: unknown): Usage {
+  const u = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const promptTokens = num(u.prompt_tokens) ?? 0;
+  const completionTokens = num(u.completion_tokens) ?? 0;
+  const usage: Usage = {
+    promptTokens,
+    completionTokens,
+    totalTokens: num(u.total_tokens) ?? promptTokens + completionTokens,
+  };
+  const pd = u.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  const cached = pd && typeof pd === 'object' ? num(pd.cached_tokens) : undefined;
+  if (cached !== undefined) usage.cachedTokens = cached;
+  const cd = u.completion_tokens_details as Record<string, unknown> | null | undefined;
+  const reasoning = cd && typeof cd === 'object' ? num(cd.reasoning_tokens) : undefined;
+  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  return usage;
+}
+
+function contentText(content: unknown, what: string, fail: (m: string) => never): string {
+  if (content === null || content === undefined) return '';
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    // Content parts (`[{type: 'text', text}]`), as some OpenAI-compatible servers send.
+    return content
+      .map((p) => (p && typeof p === 'object' && typeof p.text === 'string' ? (p.text as string) : ''))
+      .join('');
+  }
+  return fail(`\`${what}\` is neither a string, null nor an array of text parts`);
+}
+
+/** Turn a chat-completions body into a `GenerateResponse`; throws `ModelCallError` naming what is missing. */
+function parseChatCompletion(
+  text: string,
+  status: number,
+  fallbackModel: string,
+  url: string,
+  redact: (s: string) => string,
+): GenerateResponse {
+  const fail = (problem: string): never => {
+    throw new ModelCallError(
+      redact(`POST ${url} returned a malformed chat completion (HTTP ${status}): ${problem}`),
+      { status, retryable: false },
+    );
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return fail(`body is not JSON: ${JSON.stringify(truncate(text, 200))}`);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return fail('body is not a JSON object');
+  const obj = json as Record<string, unknown>;
+  const choices = obj.choices;
+  if (!Array.isArray(choices)) return fail('missing `choices` array');
+  if (choices.length === 0) return fail('`choices` is empty');
+  const choice = choices[0] as Record<string, unknown> | null;
+  if (!choice || typeof choice !== 'object') return fail('`choices[0]` is not an object');
+  const message = choice.message as Record<string, unknown> | null | undefined;
+  if (!message || typeof message !== 'object') return fail('missing `choices[0].message`');
+  const response: GenerateResponse = {
+    text: contentText(message.content, 'choices[0].message.content', fail),
+    usage: parseUsage(obj.usage),
+    cached: false,
+    model: typeof obj.model === 'string' && obj.model !== '' ? obj.model : fallbackModel,
+    latencyMs: 0,
+  };
+  const reasoning = message.reasoning_content ?? message.reasoning;
+  if (typeof reasoning === 'string') response.reasoningContent = reasoning;
+  if (typeof choice.finish_reason === 'string') response.finishReason = choice.finish_reason;
+  return response;
+}

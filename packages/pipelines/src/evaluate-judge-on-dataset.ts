@@ -1,0 +1,229 @@
+/**
+ * Evaluate a judge model on a pairwise dataset: render each sample with a prompt template, call
+ * the model with bounded concurrency, parse, append each result to a JSONL file as it finishes
+ * (resumable), and summarise with `@judgekit/metrics`.
+ */
+
+import { ConfigError, type PairwiseSample, type Verdict } from '@judgekit/core';
+import { appendJsonl, readJsonlIfExists } from '@judgekit/datasets';
+import type { BootstrapOptions, FailurePolicy } from '@judgekit/metrics';
+import type { RegistryParseOptions } from '@judgekit/parsers';
+import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
+import type { JudgeModel } from './judge-model.js';
+import {
+  type EvaluationResult,
+  type JudgeOrder,
+  type JudgeResultRecord,
+  recordKey,
+  summarizeJudgeRecords,
+} from './judge-records.js';
+import { buildJudgeRecord, parserFor, promptHash } from './judge-text-record.js';
+
+/** Progress of a run, passed to `onProgress` after every finished call. */
+export interface EvaluationProgress {
+  /** Calls finished, counting those found in the results file on resume. */
+  done: number;
+  /** Calls in the whole run (samples × orders). */
+  total: number;
+  /** Calls skipped because the results file already had them. */
+  resumed: number;
+  /** Parse failures so far in this session. */
+  failures: number;
+  /** Failed model calls so far in this session. */
+  errors: number;
+}
+
+/** Options of {@link evaluateJudgeOnDataset}. */
+export interface EvaluateOnDatasetOptions {
+  samples: readonly PairwiseSample[];
+  /**
+   * Reference verdicts aligned with `samples` (`null`: no label). Default: each `sample.label`.
+   * Without any label the result has no `metrics` (swap consistency and failures still).
+   */
+  labels?: readonly (Verdict | null | undefined)[];
+  /** A registered template id (`'pandalm/pair'`, `'judgelm/pair'`, …) or a `PromptTemplate`. */
+  template: string | PromptTemplate;
+  /** Extra render options (`vars`, `reference`, `stripSpecialTokens`); `swap` is set per order. */
+  renderOptions?: Omit<RenderOptions, 'swap' | 'order'>;
+  model: JudgeModel;
+  /** Generation settings passed with each request. Default temperature 0. */
+  generation?: { maxTokens?: number; temperature?: number; stop?: string[]; seed?: number };
+  /** Parser mode: `'strict'` (default, upstream-exact) or `'lenient'`. */
+  parseMode?: 'strict' | 'lenient';
+  /** Extra parser options (e.g. JudgeLRM `extraction`). */
+  parseOptions?: Omit<RegistryParseOptions, 'mode'>;
+  /** Also judge every sample with the answers swapped and report swap consistency. */
+  swap?: boolean;
+  /** JSONL results file; each call's record is appended when it finishes. */
+  outFile: string;
+  /**
+   * Skip (sample, order) pairs already in `outFile` (except failed model calls, which are retried)
+   * and cut off a truncated last line. Default true. With `false` an existing file is an error.
+   */
+  resume?: boolean;
+  /** Model calls in flight at once. Default 4. */
+  concurrency?: number;
+  /**
+   * Stop scheduling new calls when aborted; calls in flight finish and are written. The result
+   * then has `complete: false`; run again with `resume` to finish.
+   */
+  signal?: AbortSignal;
+  onProgress?: (progress: EvaluationProgress) => void;
+  /** Parse failures in the metrics: `'count-separately'` (default, always wrong), `'as-tie'`, `'drop'`. */
+  failurePolicy?: FailurePolicy;
+  /** Bootstrap of the headline metrics. Default 1000 resamples, seed 0; `false` for none. */
+  bootstrap?: BootstrapOptions | false;
+}
+
+interface Job {
+  index: number;
+  order: JudgeOrder;
+}
+
+/**
+ * Run a judge over a dataset and score it. Every call's record is appended to `outFile` as soon
+ * as it finishes, so a crash or Ctrl-C loses nothing already answered; re-running with the same
+ * options resumes. Resuming with a different prompt (template, options or data changed) is a
+ * `ConfigError`, because mixing prompts in one results file would make the metrics meaningless.
+ * Parse failures are kept and scored by `failurePolicy`; failed model calls are recorded with
+ * `error` and retried on the next resume.
+ */
+export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions): Promise<EvaluationResult> {
+  const { samples, model, outFile } = options;
+  const template = typeof options.template === 'string' ? getTemplate(options.template) : options.template;
+  const parser = parserFor(template.outputFormat);
+  const parseOptions: RegistryParseOptions = { ...options.parseOptions, mode: options.parseMode ?? 'strict' };
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (options.labels !== undefined && options.labels.length !== samples.length)
+    throw new ConfigError(
+      `labels has ${options.labels.length} entries but there are ${samples.length} samples`,
+    );
+  const orders: JudgeOrder[] = options.swap ? ['original', 'swapped'] : ['original'];
+  const labelOf = (i: number): Verdict | null =>
+    (options.labels ? options.labels[i] : samples[i]!.label) ?? null;
+
+  const rendered = (index: number, order: JudgeOrder) =>
+    render(template, samples[index]!, { ...options.renderOptions, swap: order === 'swapped' });
+
+  // Resume: read what is there, repair a truncated tail.
+  const existing = await readJsonlIfExists<JudgeResultRecord>(outFile, { repair: options.resume !== false });
+  if (existing.exists && existing.records.length > 0 && options.resume === false)
+    throw new ConfigError(`${outFile} already holds results; pass resume or choose another output`);
+  const records: JudgeResultRecord[] = [];
+  const done = new Set<string>();
+  for (const { value: r, line } of existing.records) {
+    if (samples[r.index]?.id !== r.id) {
+      throw new ConfigError(
+        `${outFile}:${line}: sample ${JSON.stringify(r.id)} at position ${r.index} is not in this dataset at that position; use another output file`,
+      );
+    }
+    if (r.promptHash !== promptHash(rendered(r.index, r.order).raw)) {
+      throw new ConfigError(
+        `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged with a different prompt (template or data changed); use another output file`,
+      );
+    }
+    records.push(r);
+    if (r.error === undefined) done.add(recordKey(r.index, r.order));
+    else done.delete(recordKey(r.index, r.order));
+  }
+
+  const jobs: Job[] = [];
+  for (let i = 0; i < samples.length; i++)
+    for (const order of orders) if (!done.has(recordKey(i, order))) jobs.push({ index: i, order });
+  const total = samples.length * orders.length;
+  const resumed = total - jobs.length;
+  const progress: EvaluationProgress = { done: resumed, total, resumed, failures: 0, errors: 0 };
+  options.onProgress?.({ ...progress });
+
+  // Appends are serialised so lines never interleave.
+  let writing: Promise<void> = Promise.resolve();
+  const write = (r: JudgeResultRecord) => {
+    writing = writing.then(() => appendJsonl(outFile, [r]));
+    return writing;
+  };
+
+  const runJob = async (job: Job): Promise<void> => {
+    const sample = samples[job.index]!;
+    const prompt = rendered(job.index, job.order);
+    const meta = {
+      id: sample.id,
+      index: job.index,
+      order: job.order,
+      templateId: template.id,
+      outputFormat: template.outputFormat,
+      label: labelOf(job.index),
+    };
+    let record: JudgeResultRecord;
+    try {
+      const res = await model.generate({
+        messages: prompt.messages,
+        temperature: options.generation?.temperature ?? 0,
+        ...(options.generation?.maxTokens === undefined ? {} : { maxTokens: options.generation.maxTokens }),
+        ...(options.generation?.stop === undefined ? {} : { stop: options.generation.stop }),
+        ...(options.generation?.seed === undefined ? {} : { seed: options.generation.seed }),
+      });
+      record = buildJudgeRecord(
+        {
+          ...meta,
+          raw: prompt.raw,
+          model: res.model,
+          text: res.text,
+          ...(res.reasoningContent === undefined ? {} : { reasoningContent: res.reasoningContent }),
+          ...(prompt.prefill === undefined ? {} : { prefill: prompt.prefill }),
+          usage: res.usage,
+          ...(res.finishReason === undefined ? {} : { finishReason: res.finishReason }),
+          cached: res.cached,
+          latencyMs: res.latencyMs,
+        },
+        parser,
+        parseOptions,
+      );
+      if (!record.parse.ok) progress.failures++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      progress.errors++;
+      record = {
+        ...meta,
+        promptHash: promptHash(prompt.raw),
+        model: model.id,
+        text: null,
+        parse: { ok: false, reason: 'model-error', message },
+        verdict: null,
+        verdictAsJudged: null,
+        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+        error: message,
+      };
+    }
+    records.push(record);
+    await write(record);
+    progress.done++;
+    options.onProgress?.({ ...progress });
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length && !options.signal?.aborted) {
+      const job = jobs[next++]!;
+      await runJob(job);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+  await writing;
+
+  const summarizeOptions: Parameters<typeof summarizeJudgeRecords>[1] = {
+    samples: samples.length,
+    swap: options.swap === true,
+    failurePolicy: options.failurePolicy ?? 'count-separately',
+    parseMode: options.parseMode ?? 'strict',
+  };
+  if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  const result = summarizeJudgeRecords(records, summarizeOptions);
+  if (result.templateId === '') {
+    result.templateId = template.id;
+    result.outputFormat = template.outputFormat;
+    result.model = model.id;
+  }
+  return result;
+}
