@@ -3,7 +3,6 @@
  * (and `@judgekit/rewards` for the reward server).
  */
 
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -19,19 +18,8 @@ import {
   writeEvaluationReport,
   writeRunInfo,
 } from '@judgekit/pipelines';
-import {
-  createJudgeLrmReward,
-  createRewardServer,
-  createStderrLogger,
-  JUDGELRM_PAPER_TABLE10_CONFIG,
-  JUDGELRM_PAPER_TABLE11_CONFIG,
-  JUDGELRM_QWEN25_CONFIG,
-  JUDGELRM_QWEN3_EXPERIMENTAL_CONFIG,
-  JUDGELRM_QWEN3_KK_CONFIG,
-  JUDGELRM_QWEN3_KKDPO_CONFIG,
-  type JudgeLrmRewardConfig,
-  silentLogger,
-} from '@judgekit/rewards';
+import { startRewardServerFromArgs } from '@judgekit/rewards';
+import { InvalidArgumentError } from '@judgekit/core';
 
 /** A bad command line: reported on one line, exit code 2. */
 export class UsageError extends Error {
@@ -70,14 +58,6 @@ const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--fail
 
 Re-scores a results file (settings from run.json beside it) and writes report.{md,json,svg}
 to --out (default: the results file's directory).
-`;
-
-const SERVE_USAGE = `usage: judgekit serve-reward [--host 127.0.0.1] [--port 5000] [--max-response-length N]
-                             [--token-env JUDGEKIT_REWARD_TOKEN] [--config reward.json]
-                             [--max-body-bytes N] [--request-timeout-ms N] [--quiet]
-
---config: JSON with JudgeLRM reward options and optionally "preset": qwen25 (default), qwen3-kk,
-qwen3-kkdpo, qwen3-experimental, paper-table10, paper-table11. Prints the URL on stdout.
 `;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -299,92 +279,15 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const PRESETS: Record<string, Readonly<JudgeLrmRewardConfig>> = {
-  qwen25: JUDGELRM_QWEN25_CONFIG,
-  'qwen3-kk': JUDGELRM_QWEN3_KK_CONFIG,
-  'qwen3-kkdpo': JUDGELRM_QWEN3_KKDPO_CONFIG,
-  'qwen3-experimental': JUDGELRM_QWEN3_EXPERIMENTAL_CONFIG,
-  'paper-table10': JUDGELRM_PAPER_TABLE10_CONFIG,
-  'paper-table11': JUDGELRM_PAPER_TABLE11_CONFIG,
-};
-
 async function serveRewardCommand(args: string[], io: CliIo): Promise<number | 'running'> {
-  const { values } = parse(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'max-response-length': { type: 'string' },
-    'token-env': { type: 'string' },
-    config: { type: 'string' },
-    'max-body-bytes': { type: 'string' },
-    'request-timeout-ms': { type: 'string' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    io.stdout.write(SERVE_USAGE);
-    return 0;
-  }
-  const port = intArg(values, 'port', 0, 65535) ?? 5000;
-  const maxResponseLength = intArg(values, 'max-response-length', 1, 1e9);
-  const maxBodyBytes = intArg(values, 'max-body-bytes', 1, 2 ** 31);
-  const requestTimeoutMs = intArg(values, 'request-timeout-ms', 1, 2 ** 31 - 1);
-  const tokenEnv = (values['token-env'] as string | undefined) ?? 'JUDGEKIT_REWARD_TOKEN';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv))
-    throw new UsageError('--token-env must be an environment variable name');
-  let rewardOptions: Record<string, unknown> = {};
-  if (values.config !== undefined) {
-    const file = values.config as string;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(
-        `--config: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-    try {
-      rewardOptions = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new UsageError(`--config: ${file} is not valid JSON`);
-    }
-    if (rewardOptions === null || typeof rewardOptions !== 'object' || Array.isArray(rewardOptions))
-      throw new UsageError(`--config: ${file} must hold a JSON object`);
-  }
-  const { preset = 'qwen25', ...rest } = rewardOptions;
-  const base = PRESETS[String(preset)];
-  if (base === undefined)
-    throw new UsageError(
-      `--config: unknown preset ${JSON.stringify(preset)}; use one of ${Object.keys(PRESETS).join(', ')}`,
-    );
-  let reward: ReturnType<typeof createJudgeLrmReward>;
   try {
-    reward = createJudgeLrmReward({ ...(rest as object), base });
+    const started = await startRewardServerFromArgs(args, io, { commandName: 'judgekit serve-reward' });
+    return started === 'help' ? 0 : 'running';
   } catch (err) {
-    throw new UsageError(`--config: ${(err as Error).message.split('\n')[0]}`);
+    if (InvalidArgumentError.isInstance(err))
+      throw new UsageError(err.message.replace(/^Invalid argument `argv`: /, ''));
+    throw err;
   }
-  const server = await createRewardServer({
-    reward,
-    host: (values.host as string | undefined) ?? '127.0.0.1',
-    port,
-    tokenEnv,
-    logger: values.quiet ? silentLogger : createStderrLogger(),
-    ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
-    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
-  }).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot listen: ${err.code ?? err.message}`);
-  });
-  io.stdout.write(`${server.url}\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    io.stderr.write(`${signal}: finishing in-flight requests\n`);
-    void server.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  return 'running';
 }
 
 /**

@@ -1,12 +1,20 @@
 /**
  * @judgekit/models — the `JudgeModel` interface and its backends: any OpenAI-compatible
  * chat-completions server (vLLM, SGLang, TGI, OpenAI) with bounded concurrency, retries with
- * back-off, per-attempt timeouts, response caches and usage totals, plus a deterministic fake model
- * for tests. Models return text; verdict parsing lives in `@judgekit/parsers`.
+ * back-off, per-attempt timeouts, response caches and usage totals; local ONNX backends through
+ * transformers.js / onnxruntime-node (optional peer dependencies, imported only when used): a
+ * generating `JudgeModel`, a sequence-classifier scorer and a causal-LM log-prob scorer; plus a
+ * deterministic fake model for tests. Models return text; verdict parsing lives in `@judgekit/parsers`.
  *
  * @packageDocumentation
  */
 
+export {
+  type CausalLmLogProbScorer,
+  type CausalLmLogProbScorerOptions,
+  createCausalLmLogProbScorer,
+  tokenLogProbsFromLogits,
+} from './causal-lm-log-prob-scorer.js';
 export { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
 export {
   createFakeJudgeModel,
@@ -15,6 +23,13 @@ export {
   type FakeJudgeOutput,
 } from './fake-judge-model.js';
 export type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+export {
+  type ClassifierLogits,
+  createOnnxSequenceClassifier,
+  type OnnxSequenceClassifier,
+  type OnnxSequenceClassifierOptions,
+  type TextPair,
+} from './onnx-sequence-classifier.js';
 export {
   createOpenAICompatibleModel,
   type GenerateDefaults,
@@ -29,3 +44,9 @@ export {
 } from './response-cache.js';
 export { backoffDelayMs, parseRetryAfterMs, type RetryPolicy } from './retry-policy.js';
 export { trackUsage, type UsageTotals, usageTotals } from './usage-totals.js';
+export type { LocalOnnxModelOptions, OnnxDtype } from './transformers-js-loader.js';
+export {
+  createTransformersJsModel,
+  plainChatPrompt,
+  type TransformersJsModelOptions,
+} from './transformers-js-model.js';

@@ -84,3 +84,9 @@ export type {
   RewardServerLogger,
   RewardServerOptions,
 } from './reward-server.js';
+export {
+  JUDGELRM_REWARD_PRESETS,
+  REWARD_SERVER_FLAGS,
+  type RewardServerCommandIo,
+  startRewardServerFromArgs,
+} from './reward-server-command.js';
