@@ -1,0 +1,44 @@
+/**
+ * @judgekit/webgpu — WGSL kernels for judge-training math (token log-probs + entropy, the verl
+ * PPO-clip + k3 KL loss) run through Dawn in Node (`webgpu` package) or `navigator.gpu` in
+ * browsers. Every op also has a CPU kernel (the float64 code of @judgekit/grpo), so WebGPU is
+ * never required.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type Backend,
+  type BackendKind,
+  type CpuBackend,
+  cpuBackend,
+  createWebGpuBackend,
+  getBackend,
+  type WebGpuAdapterDescription,
+  WebGpuBackend,
+  type WebGpuBackendOptions,
+} from './webgpu-backend.js';
+export {
+  type BackendName,
+  OP_NAMES,
+  type OpName,
+  type OpTable,
+  type RunOpConfig,
+  registeredKernels,
+  runOp,
+} from './kernel-registry.js';
+export {
+  type TokenLogProbsEntropyInputs,
+  type TokenLogProbsEntropyOutput,
+  tokenLogProbsEntropyCpu,
+  tokenLogProbsEntropyWebGpu,
+  tokenLogProbsEntropyWgsl,
+} from './kernels/token-log-probs-entropy.js';
+export {
+  type GrpoClipKlLossInputs,
+  type GrpoClipKlLossOptions,
+  type GrpoClipKlLossOutput,
+  grpoClipKlLossCpu,
+  grpoClipKlLossWebGpu,
+  grpoClipKlLossWgsl,
+} from './kernels/grpo-clip-kl-loss.js';

@@ -1,0 +1,190 @@
+/**
+ * Op `tokenLogProbsEntropy`: per row of logits `[rows, vocab]`, log p(label) and the entropy of
+ * softmax(z/τ). CPU path: @judgekit/grpo `logProbsAndEntropy` (verl `logprobs_from_logits_v2` +
+ * `entropy_from_logits`, volcengine/verl verl/utils/torch_functional.py, commit 67a127b4).
+ *
+ * WebGPU path: one workgroup per row; each invocation runs a one-pass online softmax over a
+ * strided slice of the row (running max m, sum s = Σe^{u−m} rescaled when m grows, and
+ * t = Σe^{u−m}(u−m)), then the workgroup merges the (m, s, t) triples in shared memory.
+ * logp = (u_y − m) − log s, H = log s − t/s. Storage is f32, arithmetic f32.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { logProbsAndEntropy } from '@judgekit/grpo';
+import type { WebGpuBackend } from '../webgpu-backend.js';
+
+/** Inputs of the `tokenLogProbsEntropy` op. */
+export interface TokenLogProbsEntropyInputs {
+  /** Row-major logits `[rows, vocab]` (the GPU path reads them as float32). */
+  logits: Float32Array | Float64Array;
+  /** Label per row `[rows]`; negative = ignored (log-prob 0). */
+  labels: ArrayLike<number>;
+  /** Number of rows. */
+  rows: number;
+  /** Vocabulary size. */
+  vocab: number;
+  /** Temperature τ > 0 (logits are divided by it first). Default 1. */
+  temperature?: number;
+}
+
+/** Output of the `tokenLogProbsEntropy` op (Float64Array on CPU, Float32Array on WebGPU). */
+export interface TokenLogProbsEntropyOutput {
+  /** log p(label) per row, `[rows]`. */
+  logProbs: Float64Array | Float32Array;
+  /** Entropy per row, `[rows]`. */
+  entropy: Float64Array | Float32Array;
+}
+
+/** CPU path: the float64 reference of @judgekit/grpo. */
+export function tokenLogProbsEntropyCpu(inputs: TokenLogProbsEntropyInputs): TokenLogProbsEntropyOutput {
+  const { logits, labels, rows, vocab, temperature } = inputs;
+  return logProbsAndEntropy(logits, labels, rows, vocab, temperature !== undefined ? { temperature } : {});
+}
+
+/** Invocations per workgroup (changes the WGSL, so it is part of the pipeline key). */
+const WORKGROUP = 256;
+
+/** WGSL of the kernel for a workgroup size (a power of two). */
+export function tokenLogProbsEntropyWgsl(workgroup: number = WORKGROUP): string {
+  return /* wgsl */ `
+struct Params { rows: u32, vocab: u32, inv_t: f32, _pad: u32 };
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> logits: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out_logp: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out_ent: array<f32>;
+
+const WG: u32 = ${workgroup}u;
+const NEG_BIG: f32 = -3.0e38;
+var<workgroup> sm: array<f32, WG>;
+var<workgroup> ss: array<f32, WG>;
+var<workgroup> st: array<f32, WG>;
+
+// merge (m1, s1, t1) with (m2, s2, t2); t is Σe^{u−m}(u−m)
+fn merge(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
+  let m = max(a.x, b.x);
+  let ea = exp(a.x - m);
+  let eb = exp(b.x - m);
+  let s = a.y * ea + b.y * eb;
+  let t = ea * (a.z + (a.x - m) * a.y) + eb * (b.z + (b.x - m) * b.y);
+  return vec3<f32>(m, s, t);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= params.rows) { return; } // uniform per workgroup: safe before the barriers
+  let vocab = params.vocab;
+  let inv_t = params.inv_t;
+  let base = row * vocab;
+  var m: f32 = NEG_BIG;
+  var s: f32 = 0.0;
+  var t: f32 = 0.0;
+  for (var k: u32 = lid; k < vocab; k = k + WG) {
+    let u = logits[base + k] * inv_t;
+    if (u > m) {
+      let d = m - u; // ≤ 0: rescale to the new max
+      let e = exp(d);
+      t = e * (t + d * s);
+      s = s * e + 1.0;
+      m = u;
+    } else {
+      let d = u - m;
+      let e = exp(d);
+      s = s + e;
+      t = t + e * d;
+    }
+  }
+  sm[lid] = m;
+  ss[lid] = s;
+  st[lid] = t;
+  workgroupBarrier();
+  for (var off: u32 = WG / 2u; off > 0u; off = off / 2u) {
+    if (lid < off) {
+      let r = merge(vec3<f32>(sm[lid], ss[lid], st[lid]), vec3<f32>(sm[lid + off], ss[lid + off], st[lid + off]));
+      sm[lid] = r.x;
+      ss[lid] = r.y;
+      st[lid] = r.z;
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    let mm = sm[0];
+    let ls = log(ss[0]);
+    out_ent[row] = ls - st[0] / ss[0];
+    let y = labels[row];
+    if (y < 0) {
+      out_logp[row] = 0.0;
+    } else {
+      out_logp[row] = (logits[base + u32(y)] * inv_t - mm) - ls;
+    }
+  }
+}
+`;
+}
+
+function checkInputs(inputs: TokenLogProbsEntropyInputs): number {
+  const { logits, labels, rows, vocab } = inputs;
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new InvalidArgumentError('rows', `must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(vocab) || vocab < 1)
+    throw new InvalidArgumentError('vocab', `must be a positive integer, got ${vocab}`);
+  if (logits.length !== rows * vocab) throw new ShapeMismatchError('logits', [rows, vocab], [logits.length]);
+  if (labels.length !== rows) throw new ShapeMismatchError('labels', [rows], [labels.length]);
+  for (let i = 0; i < rows; i++) {
+    const y = labels[i] as number;
+    if (!Number.isInteger(y) || y >= vocab || y < -(2 ** 31)) {
+      throw new InvalidArgumentError(
+        'labels',
+        `label ${y} at row ${i} is not an integer in [0, ${vocab}) (negative = ignored)`,
+      );
+    }
+  }
+  const t = inputs.temperature ?? 1;
+  if (!(t > 0) || !Number.isFinite(t))
+    throw new InvalidArgumentError('temperature', `must be a finite number > 0, got ${t}`);
+  return 1 / t;
+}
+
+/**
+ * WebGPU path. Float64Array logits are rounded to float32 first. Sizes and 1/τ are uniforms, so
+ * one cached pipeline serves every shape.
+ */
+export async function tokenLogProbsEntropyWebGpu(
+  backend: WebGpuBackend,
+  inputs: TokenLogProbsEntropyInputs,
+): Promise<TokenLogProbsEntropyOutput> {
+  const invT = checkInputs(inputs);
+  const { rows, vocab } = inputs;
+  if (rows === 0) return { logProbs: new Float32Array(0), entropy: new Float32Array(0) };
+  const pipeline = backend.pipeline(`tokenLogProbsEntropy/wg${WORKGROUP}`, () =>
+    tokenLogProbsEntropyWgsl(WORKGROUP),
+  );
+  const logits = inputs.logits instanceof Float32Array ? inputs.logits : Float32Array.from(inputs.logits);
+  const labels = inputs.labels instanceof Int32Array ? inputs.labels : Int32Array.from(inputs.labels);
+  const params = new ArrayBuffer(16);
+  const pv = new DataView(params);
+  pv.setUint32(0, rows, true);
+  pv.setUint32(4, vocab, true);
+  pv.setFloat32(8, invT, true);
+  const bufs = [
+    backend.uniform(params, 'params'),
+    backend.upload(logits, 'logits'),
+    backend.upload(labels, 'labels'),
+    backend.output(rows, 'logp'),
+    backend.output(rows, 'entropy'),
+  ];
+  try {
+    backend.dispatch(pipeline, bufs, rows);
+    const [logProbs, entropy] = await backend.readManyF32([
+      [bufs[3] as GPUBuffer, rows],
+      [bufs[4] as GPUBuffer, rows],
+    ]);
+    return { logProbs: logProbs as Float32Array, entropy: entropy as Float32Array };
+  } finally {
+    for (const b of bufs) b.destroy();
+  }
+}
