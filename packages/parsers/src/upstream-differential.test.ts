@@ -246,130 +246,135 @@ function runPeer(cases: Record<string, string[]>): Record<string, unknown[]> {
 const pyNum = (x: number): unknown =>
   Number.isNaN(x) ? 'nan' : x === Infinity ? 'inf' : x === -Infinity ? '-inf' : x;
 
-describe.skipIf(!hasPython)('strict parsers agree with the Python upstream re-statement', () => {
-  const texts = [
-    ...fc.sample(textArb, { numRuns: 1500, seed: 20250101 }),
-    ...TEMPLATES.flatMap((arb, k) => fc.sample(arb, { numRuns: 1500, seed: 100 + k })),
-    ...POOLS.flatMap((pool, k) =>
-      fc.sample(
-        fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 7 }).map((a) => a.join('')),
-        {
-          numRuns: 1500,
-          seed: 7 + k,
-        },
+describe.skipIf(!hasPython)(
+  `strict parsers agree with the Python upstream re-statement${hasPython ? '' : ' (skipped: python3 not found)'}`,
+  () => {
+    const texts = [
+      ...fc.sample(textArb, { numRuns: 1500, seed: 20250101 }),
+      ...TEMPLATES.flatMap((arb, k) => fc.sample(arb, { numRuns: 1500, seed: 100 + k })),
+      ...POOLS.flatMap((pool, k) =>
+        fc.sample(
+          fc.array(fc.constantFrom(...pool), { minLength: 1, maxLength: 7 }).map((a) => a.join('')),
+          {
+            numRuns: 1500,
+            seed: 7 + k,
+          },
+        ),
       ),
-    ),
-  ];
-  const fixed = [
-    '8 7',
-    '8, 7',
-    '١٠ ٨',
-    '8\u00a07',
-    '1_0 5',
-    '8 7\u2028',
-    'Tie\n',
-    ' tie ',
-    '\x1c1\n',
-    '[[08]]',
-    '[[8]]',
-    '[8.5]',
-    '</think><answer>3</answer><answer>9</answer><answer>5</answer>',
-    ' <answer>1</answer><answer>2</answer></think><answer>8</answer><answer>4</answer><|im_end|>',
-    'x</think><answer>7</answer>',
-    '<answer>٨</answer><answer> 4</answer><answer>9\n</answer>',
-    '</think><answer>8.5</answer><answer>2</answer><answer>6</answer>',
-    '<answer>5</answer><|im_start|>assistant<answer>1</answer><answer>4</answer><answer>2</answer>',
-  ];
-  const all = [...fixed, ...texts];
-  const peer = hasPython
-    ? runPeer({
-        'judgelm-scores': all,
-        'judgelrm-answer-tags': all,
-        'judgelrm-pandalm-inference': all,
-        'judgelrm-qwen3-inference': all,
-        'judgelrm-qwen3-inference-full': all.map((t) => QWEN3_PROMPT + t),
-        pandalm: all,
-        'mtbench-pair': all,
-        'mtbench-single': all,
-        'prometheus-absolute': all,
-        'prometheus-relative': all,
-      })
-    : {};
+    ];
+    const fixed = [
+      '8 7',
+      '8, 7',
+      '١٠ ٨',
+      '8\u00a07',
+      '1_0 5',
+      '8 7\u2028',
+      'Tie\n',
+      ' tie ',
+      '\x1c1\n',
+      '[[08]]',
+      '[[8]]',
+      '[8.5]',
+      '</think><answer>3</answer><answer>9</answer><answer>5</answer>',
+      ' <answer>1</answer><answer>2</answer></think><answer>8</answer><answer>4</answer><|im_end|>',
+      'x</think><answer>7</answer>',
+      '<answer>٨</answer><answer> 4</answer><answer>9\n</answer>',
+      '</think><answer>8.5</answer><answer>2</answer><answer>6</answer>',
+      '<answer>5</answer><|im_start|>assistant<answer>1</answer><answer>4</answer><answer>2</answer>',
+    ];
+    const all = [...fixed, ...texts];
+    const peer = hasPython
+      ? runPeer({
+          'judgelm-scores': all,
+          'judgelrm-answer-tags': all,
+          'judgelrm-pandalm-inference': all,
+          'judgelrm-qwen3-inference': all,
+          'judgelrm-qwen3-inference-full': all.map((t) => QWEN3_PROMPT + t),
+          pandalm: all,
+          'mtbench-pair': all,
+          'mtbench-single': all,
+          'prometheus-absolute': all,
+          'prometheus-relative': all,
+        })
+      : {};
 
-  /** Guard against a vacuous comparison: enough inputs must parse upstream. */
-  const successes = (name: string, isFailure: (v: unknown) => boolean) =>
-    peer[name]!.filter((v) => !isFailure(v)).length;
-  it('exercises success paths of every parser', () => {
-    const counts = {
-      judgelm: successes('judgelm-scores', (v) => JSON.stringify(v) === '[[-1,-1],0]'),
-      reward: successes('judgelrm-answer-tags', (v) => v === null),
-      inference: successes('judgelrm-pandalm-inference', (v) => v === 0),
-      qwen3: successes('judgelrm-qwen3-inference', (v) => v === 0),
-      pandalm: successes('pandalm', (v) => v === 0),
-      pair: successes('mtbench-pair', (v) => v === 'error'),
-      single: successes('mtbench-single', (v) => v === -1 || v === 'raise'),
-      absolute: successes('prometheus-absolute', (v) => v === null),
-      relative: successes('prometheus-relative', (v) => v === null),
-    };
-    for (const [name, n] of Object.entries(counts)) expect(n, name).toBeGreaterThan(25);
-  });
-  it('judgelm parse_score + win list', () => {
-    all.forEach((t, i) => {
-      const up = parseJudgeLmUpstream(t);
-      expect([up.scores.map(pyNum), up.verdictCode], JSON.stringify(t)).toEqual(peer['judgelm-scores']![i]);
+    /** Guard against a vacuous comparison: enough inputs must parse upstream. */
+    const successes = (name: string, isFailure: (v: unknown) => boolean) =>
+      peer[name]!.filter((v) => !isFailure(v)).length;
+    it('exercises success paths of every parser', () => {
+      const counts = {
+        judgelm: successes('judgelm-scores', (v) => JSON.stringify(v) === '[[-1,-1],0]'),
+        reward: successes('judgelrm-answer-tags', (v) => v === null),
+        inference: successes('judgelrm-pandalm-inference', (v) => v === 0),
+        qwen3: successes('judgelrm-qwen3-inference', (v) => v === 0),
+        pandalm: successes('pandalm', (v) => v === 0),
+        pair: successes('mtbench-pair', (v) => v === 'error'),
+        single: successes('mtbench-single', (v) => v === -1 || v === 'raise'),
+        absolute: successes('prometheus-absolute', (v) => v === null),
+        relative: successes('prometheus-relative', (v) => v === null),
+      };
+      for (const [name, n] of Object.entries(counts)) expect(n, name).toBeGreaterThan(25);
     });
-  });
-  it('judgelrm extract_solution (reward)', () => {
-    all.forEach((t, i) => {
-      const r = parseJudgeLrm(t, { mode: 'strict', extraction: 'reward' });
-      expect(r.ok ? [...r.value.scores] : null, JSON.stringify(t)).toEqual(peer['judgelrm-answer-tags']![i]);
+    it('judgelm parse_score + win list', () => {
+      all.forEach((t, i) => {
+        const up = parseJudgeLmUpstream(t);
+        expect([up.scores.map(pyNum), up.verdictCode], JSON.stringify(t)).toEqual(peer['judgelm-scores']![i]);
+      });
     });
-  });
-  it('judgelrm PandaLM-test inference label', () => {
-    all.forEach((t, i) => {
-      expect(parseJudgeLrmUpstreamLabel(t), JSON.stringify(t)).toBe(peer['judgelrm-pandalm-inference']![i]);
+    it('judgelrm extract_solution (reward)', () => {
+      all.forEach((t, i) => {
+        const r = parseJudgeLrm(t, { mode: 'strict', extraction: 'reward' });
+        expect(r.ok ? [...r.value.scores] : null, JSON.stringify(t)).toEqual(
+          peer['judgelrm-answer-tags']![i],
+        );
+      });
     });
-  });
-  it('judgelrm Qwen3 PandaLM-test inference label (last two answers)', () => {
-    let agreedSuccesses = 0;
-    all.forEach((t, i) => {
-      expect(parseJudgeLrmUpstreamLabel(t, { inference: 'qwen3' }), JSON.stringify(t)).toBe(
-        peer['judgelrm-qwen3-inference']![i],
-      );
-      const full = QWEN3_PROMPT + t;
-      expect(judgeLrmQwen3PandaLmLabel(full).label, JSON.stringify(full)).toBe(
-        peer['judgelrm-qwen3-inference-full']![i],
-      );
-      // Where strict mode succeeds, its verdict is upstream's label.
-      const r = parseJudgeLrm(t, { extraction: 'pandalm-qwen3-inference' });
-      if (r.ok) {
-        agreedSuccesses++;
-        expect(VERDICT_CODE[r.value.verdict], JSON.stringify(t)).toBe(peer['judgelrm-qwen3-inference']![i]);
-      }
+    it('judgelrm PandaLM-test inference label', () => {
+      all.forEach((t, i) => {
+        expect(parseJudgeLrmUpstreamLabel(t), JSON.stringify(t)).toBe(peer['judgelrm-pandalm-inference']![i]);
+      });
     });
-    expect(agreedSuccesses).toBeGreaterThan(25);
-  });
-  it('pandalm parse_pandalm_response', () => {
-    all.forEach((t, i) => {
-      expect(parsePandaLmUpstream(t).label, JSON.stringify(t)).toBe(peer.pandalm![i]);
+    it('judgelrm Qwen3 PandaLM-test inference label (last two answers)', () => {
+      let agreedSuccesses = 0;
+      all.forEach((t, i) => {
+        expect(parseJudgeLrmUpstreamLabel(t, { inference: 'qwen3' }), JSON.stringify(t)).toBe(
+          peer['judgelrm-qwen3-inference']![i],
+        );
+        const full = QWEN3_PROMPT + t;
+        expect(judgeLrmQwen3PandaLmLabel(full).label, JSON.stringify(full)).toBe(
+          peer['judgelrm-qwen3-inference-full']![i],
+        );
+        // Where strict mode succeeds, its verdict is upstream's label.
+        const r = parseJudgeLrm(t, { extraction: 'pandalm-qwen3-inference' });
+        if (r.ok) {
+          agreedSuccesses++;
+          expect(VERDICT_CODE[r.value.verdict], JSON.stringify(t)).toBe(peer['judgelrm-qwen3-inference']![i]);
+        }
+      });
+      expect(agreedSuccesses).toBeGreaterThan(25);
     });
-  });
-  it('mt-bench pair and single', () => {
-    all.forEach((t, i) => {
-      expect(parseMtBenchPairUpstream(t).winner, JSON.stringify(t)).toBe(peer['mtbench-pair']![i]);
-      const s = parseMtBenchSingle(t);
-      const v = s.ok ? s.value.rating : s.reason === 'upstream-exception' ? 'raise' : -1;
-      expect(v, JSON.stringify(t)).toEqual(peer['mtbench-single']![i]);
+    it('pandalm parse_pandalm_response', () => {
+      all.forEach((t, i) => {
+        expect(parsePandaLmUpstream(t).label, JSON.stringify(t)).toBe(peer.pandalm![i]);
+      });
     });
-  });
-  it('prometheus absolute and relative', () => {
-    all.forEach((t, i) => {
-      const a = parsePrometheusAbsolute(t);
-      expect(a.ok ? a.value.score : null, JSON.stringify(t)).toBe(peer['prometheus-absolute']![i]);
-      const r = parsePrometheusRelative(t);
-      expect(r.ok ? (r.value.verdict === 'answer1' ? 'A' : 'B') : null, JSON.stringify(t)).toBe(
-        peer['prometheus-relative']![i],
-      );
+    it('mt-bench pair and single', () => {
+      all.forEach((t, i) => {
+        expect(parseMtBenchPairUpstream(t).winner, JSON.stringify(t)).toBe(peer['mtbench-pair']![i]);
+        const s = parseMtBenchSingle(t);
+        const v = s.ok ? s.value.rating : s.reason === 'upstream-exception' ? 'raise' : -1;
+        expect(v, JSON.stringify(t)).toEqual(peer['mtbench-single']![i]);
+      });
     });
-  });
-});
+    it('prometheus absolute and relative', () => {
+      all.forEach((t, i) => {
+        const a = parsePrometheusAbsolute(t);
+        expect(a.ok ? a.value.score : null, JSON.stringify(t)).toBe(peer['prometheus-absolute']![i]);
+        const r = parsePrometheusRelative(t);
+        expect(r.ok ? (r.value.verdict === 'answer1' ? 'A' : 'B') : null, JSON.stringify(t)).toBe(
+          peer['prometheus-relative']![i],
+        );
+      });
+    });
+  },
+);
