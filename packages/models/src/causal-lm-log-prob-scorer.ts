@@ -1,13 +1,6 @@
 import { AbortedError, InvalidArgumentError, JudgekitError, ModelCallError } from '@judgekit/core';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
-import {
-  folderName,
-  type LocalOnnxModelOptions,
-  loadOrExplain,
-  loadTransformersJs,
-  offlineLoadOptions,
-  resolveModelDir,
-} from './transformers-js-loader.js';
+import { type LocalOnnxModelOptions, loadLocalOnnxModel } from './transformers-js-loader.js';
 
 /**
  * Log-probabilities of target tokens from next-token logits, in float64 with a stable log-softmax
@@ -85,16 +78,9 @@ export interface CausalLmLogProbScorer {
 export async function createCausalLmLogProbScorer(
   options: CausalLmLogProbScorerOptions,
 ): Promise<CausalLmLogProbScorer> {
-  const dir = await resolveModelDir(options.modelPath);
-  const tf = await loadTransformersJs();
-  const load = offlineLoadOptions(tf, options);
-  const tokenizer = await loadOrExplain('tokenizer', dir, () =>
-    tf.AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-  );
-  const model = await loadOrExplain('causal LM', dir, () =>
+  const { tf, tokenizer, model, id } = await loadLocalOnnxModel(options, 'causal LM', (tf, dir, load) =>
     tf.AutoModelForCausalLM.from_pretrained(dir, load),
   );
-  const id = options.id ?? folderName(dir);
   const addSpecial = options.addSpecialTokens ?? true;
   const limiter = createConcurrencyLimiter(1);
 

@@ -1,13 +1,6 @@
 import { AbortedError, InvalidArgumentError, JudgekitError, ModelCallError } from '@judgekit/core';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
-import {
-  folderName,
-  type LocalOnnxModelOptions,
-  loadOrExplain,
-  loadTransformersJs,
-  offlineLoadOptions,
-  resolveModelDir,
-} from './transformers-js-loader.js';
+import { type LocalOnnxModelOptions, loadLocalOnnxModel } from './transformers-js-loader.js';
 
 /** A (first, second) text pair for cross-encoders: tokenized as `[CLS] a [SEP] b [SEP]` (BERT) or the model's pair format. */
 export type TextPair = readonly [string, string];
@@ -68,20 +61,13 @@ export interface OnnxSequenceClassifier {
 export async function createOnnxSequenceClassifier(
   options: OnnxSequenceClassifierOptions,
 ): Promise<OnnxSequenceClassifier> {
-  const dir = await resolveModelDir(options.modelPath);
   const batchSize = options.batchSize ?? 16;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new InvalidArgumentError('batchSize', `must be an integer >= 1, got ${batchSize}`);
   }
-  const tf = await loadTransformersJs();
-  const load = offlineLoadOptions(tf, options);
-  const tokenizer = await loadOrExplain('tokenizer', dir, () =>
-    tf.AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-  );
-  const model = await loadOrExplain('sequence classifier', dir, () =>
+  const { tokenizer, model, id } = await loadLocalOnnxModel(options, 'sequence classifier', (tf, dir, load) =>
     tf.AutoModelForSequenceClassification.from_pretrained(dir, load),
   );
-  const id = options.id ?? folderName(dir);
   const config = model.config as unknown as { id2label?: Record<string, string>; num_labels?: number };
   const id2label = config.id2label ?? {};
   let numLabels = Object.keys(id2label).length;

@@ -115,3 +115,39 @@ export function folderName(dir: string): string {
   const parts = dir.split(/[\\/]/).filter((p) => p !== '');
   return parts[parts.length - 1] ?? dir;
 }
+
+/** A local model folder loaded offline by {@link loadLocalOnnxModel}. */
+export interface LoadedLocalOnnxModel<M> {
+  /** Absolute path of the model folder. */
+  dir: string;
+  /** The transformers.js module (for its `Tensor`, `StoppingCriteria`, …). */
+  tf: TransformersJsModule;
+  tokenizer: Awaited<ReturnType<TransformersJsModule['AutoTokenizer']['from_pretrained']>>;
+  model: M;
+  /** `options.id`, else the folder name. */
+  id: string;
+}
+
+/**
+ * Resolve the folder, import transformers.js and load the tokenizer and the model offline, with
+ * every failure explained ({@link resolveModelDir}, {@link loadOrExplain}). Shared by the local
+ * backends so they load a folder the same way.
+ */
+export async function loadLocalOnnxModel<M>(
+  options: LocalOnnxModelOptions,
+  what: string,
+  loadModel: (
+    tf: TransformersJsModule,
+    dir: string,
+    load: ReturnType<typeof offlineLoadOptions>,
+  ) => Promise<M>,
+): Promise<LoadedLocalOnnxModel<M>> {
+  const dir = await resolveModelDir(options.modelPath);
+  const tf = await loadTransformersJs();
+  const load = offlineLoadOptions(tf, options);
+  const tokenizer = await loadOrExplain('tokenizer', dir, () =>
+    tf.AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
+  );
+  const model = await loadOrExplain(what, dir, () => loadModel(tf, dir, load));
+  return { dir, tf, tokenizer, model, id: options.id ?? folderName(dir) };
+}

@@ -7,14 +7,7 @@ import {
 } from '@judgekit/core';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
 import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
-import {
-  folderName,
-  type LocalOnnxModelOptions,
-  loadOrExplain,
-  loadTransformersJs,
-  offlineLoadOptions,
-  resolveModelDir,
-} from './transformers-js-loader.js';
+import { type LocalOnnxModelOptions, loadLocalOnnxModel } from './transformers-js-loader.js';
 
 /** Options of {@link createTransformersJsModel}. */
 export interface TransformersJsModelOptions extends LocalOnnxModelOptions {
@@ -96,20 +89,13 @@ function renderWithTemplate(tokenizer: TokenizerLike, messages: ChatMessage[], p
  * `InvalidArgumentError` (empty chat).
  */
 export async function createTransformersJsModel(options: TransformersJsModelOptions): Promise<JudgeModel> {
-  const dir = await resolveModelDir(options.modelPath);
   const defaultMaxNew = options.maxNewTokens ?? 256;
   if (!(Number.isInteger(defaultMaxNew) && defaultMaxNew >= 1)) {
     throw new InvalidArgumentError('maxNewTokens', `must be an integer >= 1, got ${defaultMaxNew}`);
   }
-  const tf = await loadTransformersJs();
-  const load = offlineLoadOptions(tf, options);
-  const tokenizer = await loadOrExplain('tokenizer', dir, () =>
-    tf.AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
-  );
-  const model = await loadOrExplain('causal LM', dir, () =>
+  const { tf, tokenizer, model, id } = await loadLocalOnnxModel(options, 'causal LM', (tf, dir, load) =>
     tf.AutoModelForCausalLM.from_pretrained(dir, load),
   );
-  const id = options.id ?? folderName(dir);
   const limiter = createConcurrencyLimiter(1);
   const hasTemplate = typeof (tokenizer as unknown as TokenizerLike).chat_template === 'string';
 
