@@ -218,6 +218,24 @@ describe('judgekit CLI', () => {
     expect(rerendered.swap).toEqual(judge.swap);
   }, 60_000);
 
+  it('--cache answers repeated requests from disk, in a fresh output folder', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'jk-cli-cache-'));
+    const first = mkdtempSync(join(tmpdir(), 'jk-cli-'));
+    const before = requests;
+    const r1 = await run(evalArgs(first, ['--cache', cache, '--resamples', '100']));
+    expect(r1.code).toBe(0);
+    expect(requests - before).toBe(20);
+    const second = mkdtempSync(join(tmpdir(), 'jk-cli-'));
+    const again = requests;
+    const r2 = await run(evalArgs(second, ['--cache', cache, '--resamples', '100']));
+    expect(r2.code).toBe(0);
+    expect(requests - again).toBe(0);
+    const m1 = JSON.parse(readFileSync(join(first, 'report.json'), 'utf8')).judges[0];
+    const m2 = JSON.parse(readFileSync(join(second, 'report.json'), 'utf8')).judges[0];
+    expect(m2.metrics).toEqual(m1.metrics);
+    expect(m2.counts.cachedCalls).toBe(20);
+  }, 60_000);
+
   it('SIGINT stops scheduling, keeps finished results, exits 130; a re-run finishes the set', async () => {
     const out = mkdtempSync(join(tmpdir(), 'jk-cli-'));
     const results = join(out, 'results.jsonl');

@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  createFileCache,
   createOpenAICompatibleModel,
   createProgressBar,
   evaluateJudgeOnDataset,
@@ -48,8 +49,10 @@ const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pand
                      --base-url <url> --model <name> [--api-key-env VAR] [--out runs/eval]
                      [--swap] [--concurrency 4] [--limit N] [--mode strict|lenient]
                      [--failure-policy count-separately|as-tie|drop] [--max-tokens N]
-                     [--resamples 1000] [--seed 0]
+                     [--resamples 1000] [--seed 0] [--cache DIR]
 
+--cache DIR keeps every model response in DIR (one file per request hash), so a repeated request
+(another run, another report) is answered without calling the server.
 Writes <out>/results.jsonl (one line per call, as they finish), run.json and report.{md,json,svg}.
 Re-running with the same options resumes; Ctrl-C stops scheduling and keeps what finished.
 `;
@@ -113,6 +116,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
     'max-tokens': { type: 'string' },
     resamples: { type: 'string' },
     seed: { type: 'string' },
+    cache: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -159,6 +163,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
     model: modelName,
     concurrency,
     ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }),
+    ...(values.cache === undefined ? {} : { cache: createFileCache(values.cache as string) }),
   });
   const swap = values.swap === true;
   await writeRunInfo(out, {
