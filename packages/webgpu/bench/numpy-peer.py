@@ -2,12 +2,14 @@
 
 1. token log-prob + entropy: max-shifted log-sum-exp, gather, entropy = lse - sum(p*x).
 2. verl PPO clip (dual clip) + low_var_kl loss, token-mean, forward and backward w.r.t. logp.
+3. TRL sigmoid DPO loss (beta 0.1, label smoothing 0.1), per pair forward + the four gradients +
+   rewards, stable softplus max(x, 0) + log1p(exp(-|x|)).
 Prints one JSON line: seconds per call for each.
 """
 import json, sys, time
 import numpy as np
 
-R, V, B, T = (int(a) for a in sys.argv[1:5])
+R, V, B, T, P = (int(a) for a in sys.argv[1:6])
 rng = np.random.default_rng(0)
 x = (rng.standard_normal((R, V)) * 3).astype(np.float32)
 lab = (np.arange(R) * 7919) % V
@@ -55,6 +57,25 @@ def grpo_loss():
     total = (loss * mask).sum() / n + coef * (kl * mask).sum() / n
     return total, g * w + gk, -gk
 
+pc = (-5 - rng.random(P) * 295).astype(np.float32)
+pr = (-5 - rng.random(P) * 295).astype(np.float32)
+rc = (pc + rng.standard_normal(P) * 3).astype(np.float32)
+rr = (pr + rng.standard_normal(P) * 3).astype(np.float32)
+beta, eps = np.float32(0.1), np.float32(0.1)
+
+def dpo_loss():
+    a = pc - rc
+    b = pr - rr
+    x = beta * (a - b)
+    e = np.exp(-np.abs(x))
+    l1 = np.log1p(e)
+    d = 1 + e
+    s_neg = np.where(x > 0, e, 1) / d
+    s_pos = np.where(x > 0, 1, e) / d
+    losses = (1 - eps) * (np.maximum(-x, 0) + l1) + eps * (np.maximum(x, 0) + l1)
+    g = beta * (eps * s_pos - (1 - eps) * s_neg) / P
+    return losses.astype(np.float64).sum() / P, losses, g, -g, -g, g, beta * a, beta * b
+
 def bench(f, min_s=1.0):
     f(); f()
     ts = []
@@ -65,4 +86,4 @@ def bench(f, min_s=1.0):
     return ts[len(ts) // 2]
 
 print(json.dumps({"logprob_entropy_s": bench(logprob_entropy), "grpo_loss_s": bench(grpo_loss),
-                  "numpy": np.__version__}))
+                  "dpo_loss_s": bench(dpo_loss), "numpy": np.__version__}))

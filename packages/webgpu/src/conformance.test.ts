@@ -10,14 +10,25 @@
  *   kernel computes (u_y − m) − log s so |logit| ~ 1e3 costs no absolute precision);
  *   GRPO aggregated losses/metrics rtol 1e-4, atol 1e-6; per-token gradients rtol 1e-4,
  *   atol 1e-6·max|ref| (WGSL's exp is accurate to 3 + 2|x| ULP, x up to 20 after verl's clamp).
+ *   DPO sigmoid loss (reference: float64 softplus/σ written here; the CPU kernel is the fused
+ *   baselines `dpoLossWithGrad`): per-pair losses, rewards and the float64-summed mean loss
+ *   rtol 1e-4, atol 1e-6; gradients rtol 1e-4, atol 1e-6·max|ref|. Margins reach |x| = β|Δ| = 100;
+ *   at |x| ≈ 55 f32 rounding of x (|x|·2⁻²⁴) and WGSL exp (≤ 3 + 2|x| ULP) give ~1e-5 relative error.
  *
  * WebGPU cases need an adapter (a GPU, Mesa lavapipe, or OpenGL ES through Dawn); without one
  * they are skipped and their names say so.
  */
-import { createRng, InvalidArgumentError, NotSupportedError } from '@judgekit/core';
+import {
+  ConfigError,
+  createRng,
+  InvalidArgumentError,
+  NotSupportedError,
+  ShapeMismatchError,
+} from '@judgekit/core';
 import { verlActorLoss } from '@judgekit/grpo';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { DpoSigmoidLossInputs, DpoSigmoidLossOptions } from './kernels/dpo-sigmoid-loss.js';
 import type { GrpoClipKlLossInputs, GrpoClipKlLossOptions } from './kernels/grpo-clip-kl-loss.js';
 import { type OpName, registeredKernels, runOp } from './kernel-registry.js';
 import {
@@ -161,6 +172,69 @@ function grpoInputs(seed: number, rows: number, cols: number, extremes: boolean)
   return { logProb, oldLogProb, refLogProb, advantages, responseMask, rows, cols };
 }
 
+/**
+ * Float32 DPO inputs: log-probs in [−300, −5]; with `extremes`, every 7th pair gets a margin
+ * x = ±50 or ±55 (through ρ_r), every 13th x = ±100 (e^{100} overflows float32, so a naive
+ * log(1 + e^{−x}) would fail) and every 11th an exact tie (x = 0).
+ */
+function dpoInputs(seed: number, n: number, beta: number, extremes: boolean): DpoSigmoidLossInputs {
+  const rng = createRng(seed);
+  const chosenLogps = new Float32Array(n);
+  const rejectedLogps = new Float32Array(n);
+  const refChosenLogps = new Float32Array(n);
+  const refRejectedLogps = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const pc = -5 - rng.nextFloat() * 295;
+    const pr = -5 - rng.nextFloat() * 295;
+    chosenLogps[i] = pc;
+    rejectedLogps[i] = pr;
+    refChosenLogps[i] = pc + rng.nextNormal() * 3;
+    refRejectedLogps[i] = pr + rng.nextNormal() * 3;
+    const a = (chosenLogps[i] as number) - (refChosenLogps[i] as number);
+    if (extremes && (i % 7 === 3 || i % 13 === 6)) {
+      const m = (i % 2 === 0 ? 1 : -1) * (i % 13 === 6 ? 100 : i % 3 === 0 ? 55 : 50);
+      refRejectedLogps[i] = pr - a + m / beta; // b = a − m/β, x = β(a − b) = m
+    } else if (extremes && i % 11 === 5) {
+      chosenLogps[i] = pr;
+      refChosenLogps[i] = refRejectedLogps[i] as number; // a = b exactly: x = 0
+    }
+  }
+  return { chosenLogps, rejectedLogps, refChosenLogps, refRejectedLogps };
+}
+
+/** Independent float64 reference of the (label-smoothed) sigmoid DPO loss and its gradients. */
+function referenceDpo(
+  inputs: DpoSigmoidLossInputs,
+  beta: number,
+  eps: number,
+): {
+  loss: number;
+  losses: Float64Array;
+  gChosen: Float64Array;
+  chosenRewards: Float64Array;
+  rejectedRewards: Float64Array;
+} {
+  const n = inputs.chosenLogps.length;
+  const softplus = (z: number): number => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+  const sig = (z: number): number => 1 / (1 + Math.exp(-z));
+  const losses = new Float64Array(n);
+  const gChosen = new Float64Array(n);
+  const chosenRewards = new Float64Array(n);
+  const rejectedRewards = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const a = (inputs.chosenLogps[i] as number) - (inputs.refChosenLogps[i] as number);
+    const b = (inputs.rejectedLogps[i] as number) - (inputs.refRejectedLogps[i] as number);
+    const x = beta * (a - b);
+    losses[i] = (1 - eps) * softplus(-x) + eps * softplus(x);
+    sum += losses[i] as number;
+    gChosen[i] = (beta * (eps * sig(x) - (1 - eps) * sig(-x))) / n;
+    chosenRewards[i] = beta * a;
+    rejectedRewards[i] = beta * b;
+  }
+  return { loss: sum / n, losses, gChosen, chosenRewards, rejectedRewards };
+}
+
 function expectScalar(what: string, got: number | null, ref: number | null, tol: Tol): void {
   if (ref === null) {
     expect(got, what).toBeNull();
@@ -301,6 +375,85 @@ for (const c of cases) {
         ).resolves.toBeDefined(); // extra input fields are ignored, not silently used
       });
     });
+
+    describe('dpoSigmoidLoss', () => {
+      const checkDpo = async (inputs: DpoSigmoidLossInputs, options: DpoSigmoidLossOptions) => {
+        const ref = referenceDpo(inputs, options.beta ?? 0.1, options.labelSmoothing ?? 0);
+        const got = await runOp('dpoSigmoidLoss', inputs, { backend, options });
+        expectScalar('loss', got.loss, ref.loss, c.loss);
+        expectClose('losses', got.losses, ref.losses, c.loss);
+        expectClose('chosenRewards', got.chosenRewards, ref.chosenRewards, c.loss);
+        expectClose('rejectedRewards', got.rejectedRewards, ref.rejectedRewards, c.loss);
+        const gmax = ref.gChosen.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        expect(gmax).toBeGreaterThan(0);
+        const gtol = { rtol: c.gradRtol, atol: c.gradAtolRel * gmax };
+        const neg = ref.gChosen.map((v) => -v);
+        expectClose('grad chosenLogps', got.grads.chosenLogps, ref.gChosen, gtol);
+        expectClose('grad rejectedLogps', got.grads.rejectedLogps, neg, gtol);
+        expectClose('grad refChosenLogps', got.grads.refChosenLogps, neg, gtol);
+        expectClose('grad refRejectedLogps', got.grads.refRejectedLogps, ref.gChosen, gtol);
+      };
+      const dpoCases: Array<[string, number, boolean, DpoSigmoidLossOptions]> = [
+        ['defaults (β 0.1), 1000 pairs, margins ±50/±55/±100 and ties', 1000, true, {}],
+        ['cDPO β 0.5, label smoothing 0.1, extreme margins', 700, true, { beta: 0.5, labelSmoothing: 0.1 }],
+        [
+          'β 2, label smoothing 0.3, 3 pairs (below the workgroup size)',
+          3,
+          false,
+          { beta: 2, labelSmoothing: 0.3 },
+        ],
+        ['TRL HEAD variant, β 0.05, 257 pairs', 257, true, { variant: 'head', beta: 0.05 }],
+      ];
+      for (const [name, n, extremes, options] of dpoCases) {
+        it.skipIf(!available)(name, async () => {
+          await checkDpo(dpoInputs(n * 13 + 1, n, options.beta ?? 0.1, extremes), options);
+        });
+      }
+
+      it.skipIf(!available)(
+        'property: random β, smoothing and batch sizes agree with the reference',
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.integer({ min: 1, max: 600 }),
+              fc.double({ min: 0.01, max: 5, noNaN: true }),
+              fc.double({ min: 0, max: 0.5, noNaN: true }),
+              fc.boolean(),
+              fc.integer({ min: 0, max: 1e9 }),
+              async (n, beta, labelSmoothing, extremes, seed) => {
+                await checkDpo(dpoInputs(seed, n, beta, extremes), { beta, labelSmoothing });
+              },
+            ),
+            { numRuns: 20, seed: 11 },
+          );
+        },
+      );
+
+      it.skipIf(!available)('rejects loss types and options it does not implement', async () => {
+        const inputs = dpoInputs(2, 4, 0.1, false);
+        for (const options of [
+          { lossType: 'hinge' },
+          { lossType: 'ipo' },
+          { lossType: 'sigmoid_norm' },
+          { referenceFree: true },
+          { discopopTau: 0.05 },
+          { bcoDelta: 0 },
+        ]) {
+          await expect(
+            runOp('dpoSigmoidLoss', inputs, { backend, options: options as DpoSigmoidLossOptions }),
+          ).rejects.toSatisfy((e) => NotSupportedError.isInstance(e));
+        }
+        await expect(
+          runOp('dpoSigmoidLoss', inputs, { backend, options: { variant: 'head', labelSmoothing: 0.1 } }),
+        ).rejects.toSatisfy((e) => ConfigError.isInstance(e));
+        await expect(runOp('dpoSigmoidLoss', inputs, { backend, options: { beta: 0 } })).rejects.toSatisfy(
+          (e) => InvalidArgumentError.isInstance(e),
+        );
+        await expect(
+          runOp('dpoSigmoidLoss', { ...inputs, refRejectedLogps: new Float32Array(3) }, { backend }),
+        ).rejects.toSatisfy((e) => ShapeMismatchError.isInstance(e));
+      });
+    });
   });
 }
 
@@ -314,7 +467,7 @@ describe('registry and runtime', () => {
         .sort();
       expect(backends).toEqual(['cpu', 'webgpu']);
     }
-    expect([...ops].sort()).toEqual(['grpoClipKlLoss', 'tokenLogProbsEntropy']);
+    expect([...ops].sort()).toEqual(['dpoSigmoidLoss', 'grpoClipKlLoss', 'tokenLogProbsEntropy']);
   });
 
   it('getBackend("cpu") is the CPU backend', async () => {

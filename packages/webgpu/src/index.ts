@@ -1,8 +1,8 @@
 /**
  * @judgekit/webgpu — WGSL kernels for judge-training math (token log-probs + entropy, the verl
- * PPO-clip + k3 KL loss) run through Dawn in Node (`webgpu` package) or `navigator.gpu` in
- * browsers. Every op also has a CPU kernel (the float64 code of @judgekit/grpo), so WebGPU is
- * never required.
+ * PPO-clip + k3 KL loss, TRL's sigmoid DPO loss) run through Dawn in Node (`webgpu` package)
+ * or `navigator.gpu` in browsers. Every op also has a CPU kernel (the float64 code of
+ * @judgekit/grpo / @judgekit/baselines), so WebGPU is never required.
  *
  * @packageDocumentation
  */
@@ -42,3 +42,12 @@ export {
   grpoClipKlLossWebGpu,
   grpoClipKlLossWgsl,
 } from './kernels/grpo-clip-kl-loss.js';
+export {
+  type DpoSigmoidLossGrads,
+  type DpoSigmoidLossInputs,
+  type DpoSigmoidLossOptions,
+  type DpoSigmoidLossOutput,
+  dpoSigmoidLossCpu,
+  dpoSigmoidLossWebGpu,
+  dpoSigmoidLossWgsl,
+} from './kernels/dpo-sigmoid-loss.js';

@@ -8,6 +8,13 @@
  */
 
 import {
+  type DpoSigmoidLossInputs,
+  type DpoSigmoidLossOptions,
+  type DpoSigmoidLossOutput,
+  dpoSigmoidLossCpu,
+  dpoSigmoidLossWebGpu,
+} from './kernels/dpo-sigmoid-loss.js';
+import {
   type GrpoClipKlLossInputs,
   type GrpoClipKlLossOptions,
   type GrpoClipKlLossOutput,
@@ -36,6 +43,12 @@ export interface OpTable {
     options: GrpoClipKlLossOptions | undefined;
     output: GrpoClipKlLossOutput;
   };
+  /** TRL sigmoid DPO loss (reference-based, label smoothing), forward + backward per pair (see `dpoSigmoidLossCpu`). */
+  dpoSigmoidLoss: {
+    inputs: DpoSigmoidLossInputs;
+    options: DpoSigmoidLossOptions | undefined;
+    output: DpoSigmoidLossOutput;
+  };
 }
 
 /** Name of a registered op. */
@@ -63,6 +76,10 @@ const KERNELS: Kernels = {
   grpoClipKlLoss: {
     cpu: (inputs, options) => grpoClipKlLossCpu(inputs, options),
     webgpu: (backend, inputs, options) => grpoClipKlLossWebGpu(backend, inputs, options),
+  },
+  dpoSigmoidLoss: {
+    cpu: (inputs, options) => dpoSigmoidLossCpu(inputs, options),
+    webgpu: (backend, inputs, options) => dpoSigmoidLossWebGpu(backend, inputs, options),
   },
 };
 
