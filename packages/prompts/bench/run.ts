@@ -1,12 +1,16 @@
 /**
- * `pnpm bench`: renders per second for each built-in template (raw string + messages), beside the
- * upstream Python code path (str.format / f-strings, bench/upstream_prompts.py) measured in the
- * same run on the same sample.
+ * `pnpm bench`: renders per second for each built-in template, beside the upstream Python code path
+ * (str.format / f-strings, bench/upstream_prompts.py) measured in the same run on the same sample.
+ *
+ * What each side builds: the Python builders return only the raw prompt string (a flat str).
+ * Table 1 times `render()`, which builds more (chat messages + raw + the result object; V8 leaves
+ * the concatenated raw as a rope). Table 2 times `renderRaw()` and then flattens the string (reads
+ * one character, which makes V8 copy the rope into a flat string): the same work as Python.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BenchRow, printTable, runPythonPeer, timeIt } from '../../../scripts/bench-kit.ts';
-import { formatPrometheusRubric, type RenderOptions, render } from '../src/index.ts';
+import { formatPrometheusRubric, type RenderOptions, render, renderRaw } from '../src/index.ts';
 
 const samplePath = fileURLToPath(new URL('./sample.json', import.meta.url));
 const peerPath = fileURLToPath(new URL('./upstream_prompts.py', import.meta.url));
@@ -52,6 +56,8 @@ const cases: [string, string, unknown, RenderOptions][] = [
 
 const BATCH = 200;
 const ours: Record<string, number> = {};
+const oursRaw: Record<string, number> = {};
+let sink = 0;
 for (const [key, id, sample, options] of cases) {
   const t = timeIt(
     () => {
@@ -60,16 +66,32 @@ for (const [key, id, sample, options] of cases) {
     { minSeconds: 0.3, minReps: 5 },
   );
   ours[key] = BATCH / t.secondsPerCall;
+  const tr = timeIt(
+    () => {
+      for (let i = 0; i < BATCH; i++) sink += renderRaw(id, sample as never, options).charCodeAt(0);
+    },
+    { minSeconds: 0.3, minReps: 5 },
+  );
+  oursRaw[key] = BATCH / tr.secondsPerCall;
 }
+if (sink === 0) console.log('');
 
 const input = JSON.stringify({ ...d, keys: cases.map((c) => c[0]) });
 const peer = runPythonPeer<Record<string, number>>(peerPath, ['bench', '0.3'], input);
 
-const rows: BenchRow[] = cases.map(([key]) => ({
-  work: key,
-  ours: ours[key] as number,
-  peer: peer?.[key],
-  unit: 'renders/s',
-  peerName: 'Python str.format (upstream)',
-}));
-printTable('Prompt rendering: judgekit render() (raw + messages) vs the upstream Python builder', rows);
+const rows = (figures: Record<string, number>): BenchRow[] =>
+  cases.map(([key]) => ({
+    work: key,
+    ours: figures[key] as number,
+    peer: peer?.[key],
+    unit: 'renders/s',
+    peerName: 'Python str.format (raw only)',
+  }));
+printTable(
+  'Prompt rendering (1): judgekit render() (messages + raw + result object) vs the upstream Python builder (raw string only)',
+  rows(ours),
+);
+printTable(
+  'Prompt rendering (2): judgekit renderRaw() + flatten (raw string only) vs the upstream Python builder (raw string only)',
+  rows(oursRaw),
+);

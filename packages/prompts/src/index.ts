@@ -32,6 +32,7 @@ export {
   type RenderedPrompt,
   type RenderOptions,
   render,
+  renderRaw,
 } from './render.js';
 export {
   joinInstructionInput,

@@ -2,7 +2,8 @@ import { type PairwiseSample, swapSample } from '@judgekit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listTemplates } from './registry.js';
-import { type JudgeSample, type RenderOptions, render } from './render.js';
+import { type JudgeSample, type RenderOptions, render, renderRaw } from './render.js';
+import { pythonStrip, SPECIAL_TOKEN_PATTERN, stripSpecialTokens } from './special-tokens.js';
 import type { PromptTemplate } from './template.js';
 
 /** Text rich in placeholder-like pieces, mixed with arbitrary unicode. */
@@ -113,6 +114,60 @@ describe('render properties (every built-in template)', () => {
         expect(render(t, s, { ...opts, swap: true }).raw).toBe(render(t, swapSample(s), opts).raw);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('renderRaw equals render().raw, for every option combination', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...templates),
+        trickyText,
+        trickyText,
+        trickyText,
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(fc.boolean(), { nil: undefined }),
+        (t, q, a, b, withRef, swap, strip) => {
+          const opts: RenderOptions = { ...optionsFor(t, b, withRef), stripSpecialTokens: strip };
+          if (t.format !== 'single') opts.swap = swap;
+          const sample = sampleFor(t, q, a, b, a, q);
+          expect(renderRaw(t, sample, opts)).toBe(render(t, sample, opts).raw);
+          expect(renderRaw(t.id, sample, opts)).toBe(render(t, sample, opts).raw);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** The regex-only statement of `pattern.sub("", text.strip()).strip()`, as first written. */
+const PY_WS =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const referenceStrip = (s: string): string =>
+  s.replace(new RegExp(`^[${PY_WS}]+`), '').replace(new RegExp(`[${PY_WS}]+$`), '');
+
+describe('special-token stripping fast paths', () => {
+  const tokenText = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('<unk>', '<pad>', '<s>', '</s>', '[PAD]', '<|endoftext|>', '[UNK]', '[CLS]'),
+        fc.constantFrom('[MASK]', '<|startofpiece|>', '<|endofpiece|>', '[gMASK]', '[sMASK]', '<', '['),
+        fc.constantFrom(' ', '\t', '\n', '\u3000', '\u0085', '\u001c', '\ufeff', '\u200b', '\u180e'),
+        fc.string({ unit: 'binary', maxLength: 4 }),
+      ),
+      { maxLength: 10 },
+    )
+    .map((parts) => parts.join(''));
+
+  it('pythonStrip and stripSpecialTokens equal the regex statements', () => {
+    fc.assert(
+      fc.property(tokenText, (s) => {
+        expect(pythonStrip(s)).toBe(referenceStrip(s));
+        expect(stripSpecialTokens(s)).toBe(
+          referenceStrip(referenceStrip(s).replace(SPECIAL_TOKEN_PATTERN, '')),
+        );
+      }),
+      { numRuns: 2000 },
     );
   });
 });

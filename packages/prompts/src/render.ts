@@ -8,13 +8,12 @@ import {
   InvalidArgumentError,
   type PairwiseSample,
   type SingleAnswerSample,
-  swapSample,
 } from '@judgekit/core';
 import type { OutputFormatId } from './output-formats.js';
 import { getTemplate } from './registry.js';
+import { fillPlan, fillRaw, renderPlan, type TextPlan } from './render-plan.js';
 import { stripSpecialTokens } from './special-tokens.js';
-import { type CompiledText, compileTemplate, type PromptTemplate } from './template.js';
-import { fillTemplateString } from './template-string.js';
+import type { PromptTemplate } from './template.js';
 
 /** A judging task over N ≥ 2 answers (JudgeLM's multi-answer grading). */
 export interface MultiAnswerSample {
@@ -150,33 +149,48 @@ function resolve(template: PromptTemplate | string): PromptTemplate {
   return typeof template === 'string' ? getTemplate(template) : template;
 }
 
-/**
- * Render a judge prompt.
- *
- * - `template`: a registered template id (e.g. `'judgelm/pair'`) or a `PromptTemplate`.
- * - `sample`: a `PairwiseSample` (format `pairwise`), a `SingleAnswerSample` (`single`) or a
- *   `MultiAnswerSample` (`multi`).
- * - `options`: swap / order, reference on or off, extra variables, special-token stripping.
- *
- * Sample text is inserted exactly once and never re-scanned, so placeholder-like text in a
- * question or answer (`"{question}"`) stays literal. Any string is accepted in sample fields.
- *
- * Throws `InvalidArgumentError` for programmer errors: a sample of the wrong shape, a missing
- * reference or variable, an option the template does not support.
- */
-export function render(
-  template: PromptTemplate | string,
-  sample: JudgeSample,
-  options: RenderOptions = {},
-): RenderedPrompt {
+function isPermutation(order: readonly number[], n: number): boolean {
+  if (order.length !== n) return false;
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order[i] as number;
+    if (!Number.isInteger(k) || k < 0 || k >= n || seen[k] === 1) return false;
+    seen[k] = 1;
+  }
+  return true;
+}
+
+/** Shared stand-in for absent `options.vars` / `sample.metadata` (never written). */
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
+
+/** A variable's value from `options.vars`, else from `sample.metadata` (checked to be a string). */
+function lookupVar(
+  name: string,
+  vars: Readonly<Record<string, unknown>>,
+  metadata: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const fromVars = vars[name];
+  if (fromVars !== undefined) return str(`options.vars.${name}`, fromVars);
+  const v = metadata[name];
+  return v === undefined ? undefined : str(`sample.metadata.${name}`, v);
+}
+
+/** The chosen text and filled values of one render, shared by `render` and `renderRaw`. */
+interface Prepared {
+  template: PromptTemplate;
+  text: TextPlan;
+  values: Record<string, string>;
+  swapped: boolean;
+}
+
+function prepare(template: PromptTemplate | string, sample: JudgeSample, options: RenderOptions): Prepared {
   const t = resolve(template);
-  const compiled = compileTemplate(t);
+  const plan = renderPlan(t);
   if (typeof sample !== 'object' || sample === null) {
     throw new InvalidArgumentError('sample', 'expected a sample object');
   }
   const values: Record<string, string> = Object.create(null);
   const strip = options.stripSpecialTokens ?? t.stripSpecialTokens ?? false;
-  const clean = (s: string): string => (strip ? stripSpecialTokens(s) : s);
   const raw = sample as unknown as Record<string, unknown>;
   values.question = str('sample.question', raw.question);
   let swapped = false;
@@ -188,15 +202,17 @@ export function render(
         `'order' applies to multi-answer templates; use 'swap' for '${t.id}'`,
       );
     }
-    let s = sample as PairwiseSample;
-    str('sample.answer1', s.answer1);
-    str('sample.answer2', s.answer2);
+    let a1 = str('sample.answer1', raw.answer1);
+    let a2 = str('sample.answer2', raw.answer2);
     if (options.swap) {
-      s = swapSample(s);
+      // What `swapSample` does to the two answers (the only fields read here).
+      const first = a1;
+      a1 = a2;
+      a2 = first;
       swapped = true;
     }
-    values.answer1 = clean(s.answer1);
-    values.answer2 = clean(s.answer2);
+    values.answer1 = strip ? stripSpecialTokens(a1) : a1;
+    values.answer2 = strip ? stripSpecialTokens(a2) : a2;
   } else if (t.format === 'single') {
     if (options.swap) {
       throw new InvalidArgumentError(
@@ -207,7 +223,8 @@ export function render(
     if (options.order !== undefined) {
       throw new InvalidArgumentError('options.order', `'${t.id}' grades a single answer; there is no order`);
     }
-    values.answer = clean(str('sample.answer', raw.answer));
+    const answer = str('sample.answer', raw.answer);
+    values.answer = strip ? stripSpecialTokens(answer) : answer;
   } else {
     const answers = raw.answers;
     if (!Array.isArray(answers))
@@ -217,48 +234,44 @@ export function render(
     if (n < 2 || n > max) {
       throw new InvalidArgumentError('sample.answers', `'${t.id}' takes 2..${max} answers, got ${n}`);
     }
-    answers.forEach((a, k) => {
-      str(`sample.answers[${k}]`, a);
-    });
-    let shown: string[] = answers as string[];
-    if (options.order !== undefined) {
-      const order = options.order;
-      const seen = new Set<number>();
-      if (
-        order.length !== n ||
-        order.some((k) => !Number.isInteger(k) || k < 0 || k >= n || seen.has(k) || !seen.add(k))
-      ) {
+    for (let k = 0; k < n; k++) str(`sample.answers[${k}]`, answers[k]);
+    const order = options.order;
+    if (order !== undefined) {
+      if (!isPermutation(order, n)) {
         throw new InvalidArgumentError('options.order', `expected a permutation of 0..${n - 1}`);
       }
-      shown = order.map((k) => shown[k] as string);
-      swapped = order.some((k, i) => k !== i);
+      for (let i = 0; i < n; i++) if (order[i] !== i) swapped = true;
     }
-    if (options.swap) {
-      shown = [...shown].reverse();
-      swapped = true;
+    const reverse = options.swap === true;
+    if (reverse) swapped = true;
+    // shown[j] = answers[order[j]] (or answers[j]), then reversed when swapping.
+    const shown: string[] = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const pos = reverse ? n - 1 - j : j;
+      const a = answers[order === undefined ? pos : (order[pos] as number)] as string;
+      shown[j] = strip ? stripSpecialTokens(a) : a;
     }
-    shown = shown.map(clean);
     values.answer1 = shown[0] as string;
     values.answer2 = shown[1] as string;
     values.answer_count = String(n);
     let more = '';
-    const fmt = compiled.answerFormat;
+    const fmt = plan.answerFormat;
     if (fmt) {
       for (let k = 2; k < n; k++)
-        more += fillTemplateString(fmt, { answer_id: String(k + 1), answer: shown[k] as string });
+        more += fillPlan(fmt, { answer_id: String(k + 1), answer: shown[k] as string });
     }
     values.answers_more = more;
   }
 
   // Reference handling.
-  let text: CompiledText = compiled.base;
+  let text: TextPlan = plan.base;
   const wantRef = options.reference;
   if (wantRef === true) {
-    if (compiled.referenceVariant) text = compiled.referenceVariant;
-    else if (!compiled.base.usesReference) {
+    if (plan.referenceVariant) text = plan.referenceVariant;
+    else if (!plan.base.usesReference) {
       throw new InvalidArgumentError('options.reference', `'${t.id}' has no reference-guided form`);
     }
-  } else if (wantRef === false && compiled.base.usesReference && !compiled.referenceVariant) {
+  } else if (wantRef === false && plan.base.usesReference && !plan.referenceVariant) {
     throw new InvalidArgumentError('options.reference', `'${t.id}' always includes a reference answer`);
   }
   if (text.usesReference) {
@@ -271,34 +284,37 @@ export function render(
     values.reference = str('sample.reference', raw.reference);
   }
 
-  // Constants and extra variables.
-  const constants = t.constants ?? {};
-  for (const [name, value] of Object.entries(constants)) values[name] = value;
-  if (t.format === 'multi' && t.multiRewrite === 'judgelm-copy') {
-    values.prompt = judgelmMultiInstruction(constants.prompt as string, (raw.answers as unknown[]).length);
+  // Constants are folded into the plan; JudgeLM's multi-answer instruction depends on N.
+  if (plan.rewritePrompt !== undefined) {
+    const n = (raw.answers as unknown[]).length;
+    let prompt = plan.rewriteCache.get(n);
+    if (prompt === undefined) {
+      prompt = judgelmMultiInstruction(plan.rewritePrompt, n);
+      plan.rewriteCache.set(n, prompt);
+    }
+    values.prompt = prompt;
   }
-  const vars = options.vars ?? {};
-  const metadata = (typeof raw.metadata === 'object' && raw.metadata !== null ? raw.metadata : {}) as Record<
-    string,
-    unknown
-  >;
-  const known = new Set(compiled.vars);
-  if (compiled.inputVariant) known.add('input');
-  for (const name of Object.keys(vars)) {
-    if (!known.has(name)) {
-      throw new InvalidArgumentError(
-        `options.vars.${name}`,
-        `'${t.id}' has no variable {${name}}${known.size > 0 ? `; it takes ${[...known].map((k) => `{${k}}`).join(', ')}` : ''}`,
-      );
+
+  // Extra variables.
+  const vars: Readonly<Record<string, unknown>> = options.vars ?? NONE;
+  const metadata: Readonly<Record<string, unknown>> =
+    typeof raw.metadata === 'object' && raw.metadata !== null
+      ? (raw.metadata as Record<string, unknown>)
+      : NONE;
+  if (vars !== NONE) {
+    for (const name of Object.keys(vars)) {
+      if (!plan.known.has(name)) {
+        throw new InvalidArgumentError(
+          `options.vars.${name}`,
+          `'${t.id}' has no variable {${name}}${plan.known.size > 0 ? `; it takes ${plan.knownList}` : ''}`,
+        );
+      }
     }
   }
-  const lookup = (name: string): string | undefined => {
-    const v = vars[name] !== undefined ? vars[name] : metadata[name];
-    if (v === undefined) return undefined;
-    return str(vars[name] !== undefined ? `options.vars.${name}` : `sample.metadata.${name}`, v);
-  };
-  for (const name of compiled.vars) {
-    const v = lookup(name);
+  const names = plan.vars;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const v = lookupVar(name, vars, metadata);
     if (v === undefined) {
       throw new InvalidArgumentError(
         `options.vars.${name}`,
@@ -314,30 +330,75 @@ export function render(
       values[b] = first;
     }
   }
-  if (compiled.inputVariant) {
-    const input = lookup('input');
+  if (plan.inputVariant) {
+    const input = lookupVar('input', vars, metadata);
     if (input) {
-      text = compiled.inputVariant;
+      text = plan.inputVariant;
       values.input = input;
     }
   }
+  return { template: t, text, values, swapped };
+}
 
-  const system = text.system ? fillTemplateString(text.system, values) : undefined;
-  const user = fillTemplateString(text.user, values);
+/**
+ * Render a judge prompt.
+ *
+ * - `template`: a registered template id (e.g. `'judgelm/pair'`) or a `PromptTemplate`.
+ * - `sample`: a `PairwiseSample` (format `pairwise`), a `SingleAnswerSample` (`single`) or a
+ *   `MultiAnswerSample` (`multi`).
+ * - `options`: swap / order, reference on or off, extra variables, special-token stripping.
+ *
+ * Sample text is inserted exactly once and never re-scanned, so placeholder-like text in a
+ * question or answer (`"{question}"`) stays literal. Any string is accepted in sample fields.
+ *
+ * Each template is validated and compiled once, on first use, into literal and placeholder parts
+ * (cached for the template object), and the user text is filled once and shared by `messages`
+ * and `raw`. A template object must not be changed after its first render.
+ *
+ * Throws `InvalidArgumentError` for programmer errors: a sample of the wrong shape, a missing
+ * reference or variable, an option the template does not support.
+ */
+export function render(
+  template: PromptTemplate | string,
+  sample: JudgeSample,
+  options: RenderOptions = {},
+): RenderedPrompt {
+  const { template: t, text, values, swapped } = prepare(template, sample, options);
+  const system = text.systemConst ?? (text.system ? fillPlan(text.system, values) : undefined);
+  const user = fillPlan(text.user, values);
   const prefill = t.assistantPrefill;
-  const messages: ChatMessage[] = [];
-  if (system !== undefined) messages.push({ role: 'system', content: system });
-  messages.push({ role: 'user', content: user });
+  const messages: ChatMessage[] =
+    system === undefined
+      ? [{ role: 'user', content: user }]
+      : [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ];
   if (prefill !== undefined) messages.push({ role: 'assistant', content: prefill });
-  const rawValues: Record<string, string> = { user, system: system ?? '', prefill: prefill ?? '' };
   const out: RenderedPrompt = {
     templateId: t.id,
     templateVersion: t.version,
     outputFormat: t.outputFormat,
     messages,
-    raw: fillTemplateString(compiled.raw, rawValues),
+    raw: fillRaw(text.raw, system, user),
     swapped,
   };
   if (prefill !== undefined) out.prefill = prefill;
   return out;
+}
+
+/**
+ * Render only the raw prompt string: `render(template, sample, options).raw`, byte for byte,
+ * without building the chat messages or the result object. For callers that send the raw prompt
+ * to a completions endpoint (vLLM `/v1/completions`, `LLM.generate`) or build training data.
+ * Same arguments and errors as {@link render}.
+ */
+export function renderRaw(
+  template: PromptTemplate | string,
+  sample: JudgeSample,
+  options: RenderOptions = {},
+): string {
+  const { text, values } = prepare(template, sample, options);
+  const system = text.systemConst ?? (text.system ? fillPlan(text.system, values) : undefined);
+  return fillRaw(text.raw, system, fillPlan(text.user, values));
 }

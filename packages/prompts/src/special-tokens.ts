@@ -11,23 +11,45 @@
 export const SPECIAL_TOKEN_PATTERN =
   /<unk>|<pad>|<s>|<\/s>|\[PAD\]|<\|endoftext\|>|\[UNK\]|\[CLS\]|\[MASK\]|<\|startofpiece\|>|<\|endofpiece\|>|\[gMASK\]|\[sMASK\]/g;
 
-// Python's str.strip() whitespace (str.isspace): JS \s without U+FEFF, plus U+001C..U+001F and U+0085.
-const PY_WS =
-  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const PY_LEADING = new RegExp(`^[${PY_WS}]+`);
-const PY_TRAILING = new RegExp(`[${PY_WS}]+$`);
+/**
+ * Python's `str.isspace()` set (what `str.strip()` with no argument removes): JS `\s` without
+ * U+FEFF, plus U+001C..U+001F and U+0085. Checked by code unit, so `pythonStrip` needs no regex.
+ */
+function isPythonSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
 
 /** Python's `str.strip()` with no argument (its whitespace set differs from `String.prototype.trim`). */
 export function pythonStrip(text: string): string {
-  return text.replace(PY_LEADING, '').replace(PY_TRAILING, '');
+  let end = text.length;
+  while (end > 0 && isPythonSpace(text.charCodeAt(end - 1))) end--;
+  let start = 0;
+  while (start < end && isPythonSpace(text.charCodeAt(start))) start++;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /**
  * `pattern.sub("", text.strip()).strip()`: what PandaLM's `build_pandalm_prompt` and JudgeLRM's
  * `build_judgelrm_prompt` / `build_single_score_prompt` do to each response before formatting.
+ * Every special token starts with `<` or `[`, so text holding neither skips the regex (and the
+ * second strip, which then has nothing left to do).
  */
 export function stripSpecialTokens(text: string): string {
-  return pythonStrip(pythonStrip(text).replace(SPECIAL_TOKEN_PATTERN, ''));
+  const stripped = pythonStrip(text);
+  if (stripped.indexOf('<') < 0 && stripped.indexOf('[') < 0) return stripped;
+  return pythonStrip(stripped.replace(SPECIAL_TOKEN_PATTERN, ''));
 }
 
 /**
