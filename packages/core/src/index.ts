@@ -29,6 +29,7 @@ export {
   parseFailure,
   parseSuccess,
 } from './parse-result.js';
+export { type OptionAlias, resolveAliasedOption } from './deprecated-option.js';
 export { createRng, Rng, type Seed } from './rng.js';
 export {
   allClose,

@@ -113,6 +113,7 @@ export function verlActorLoss(
   let gradRef: Float64Array | null = null;
   let gradEntropy: Float64Array | null = null;
   const aggOpts = {
+    ...(options?.reference !== undefined ? { reference: options.reference } : {}),
     ...(options?.version !== undefined ? { version: options.version } : {}),
     ...(options?.lossScaleFactor !== undefined ? { lossScaleFactor: options.lossScaleFactor } : {}),
     ...(options?.dpSize !== undefined ? { dpSize: options.dpSize } : {}),

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 import type { Mask } from './masked.js';
 import { maskedWhiten } from './masked.js';
 
@@ -78,13 +78,43 @@ function groupsOf(index: GroupIds): { gid: Int32Array; count: number; sizes: Int
   return { gid, count: map.size, sizes };
 }
 
-function broadcast(scores: Float64Array, mask: Mask, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
+function broadcast(
+  scores: ArrayLike<number>,
+  mask: Mask,
+  rows: number,
+  cols: number,
+  buffer?: Float64Array,
+): Float64Array {
+  const out = buffer ?? new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     const s = scores[i] as number;
     for (let t = i * cols, e = t + cols; t < e; t++) out[t] = s * (mask[t] as number);
   }
   return out;
+}
+
+/**
+ * `reference` of the verl outcome estimators: `'verl'` = the loop implementation,
+ * `'verl:vectorized'` = the vectorized one (both in verl/trainer/ppo/core_algos.py, commit 5689fd79).
+ */
+export type VerlAdvantageReference = 'verl' | 'verl:vectorized';
+
+/** Every {@link VerlAdvantageReference}. */
+export const VERL_ADVANTAGE_REFERENCES: readonly VerlAdvantageReference[] = ['verl', 'verl:vectorized'];
+
+/** `reference` / deprecated `impl` of the verl estimators, as the internal 'loop' | 'vectorized'. */
+function implOf(
+  options: { reference?: VerlAdvantageReference; impl?: 'loop' | 'vectorized' } | undefined,
+): 'loop' | 'vectorized' {
+  const r = resolveAliasedOption('reference', options?.reference, VERL_ADVANTAGE_REFERENCES, 'verl', {
+    name: 'impl',
+    value: options?.impl,
+    values: [
+      ['loop', 'verl'],
+      ['vectorized', 'verl:vectorized'],
+    ],
+  });
+  return r === 'verl' ? 'loop' : 'vectorized';
 }
 
 /** Options of {@link verlGrpoAdvantage}. */
@@ -94,10 +124,14 @@ export interface VerlGrpoAdvantageOptions {
   /** `norm_adv_by_std_in_grpo` (default true). false = Dr.GRPO: A = s − μ. */
   normAdvByStd?: boolean;
   /**
-   * `'loop'` (default): `compute_grpo_outcome_advantage` — singleton μ=0, σ=1, else torch.mean and
-   * unbiased torch.std. `'vectorized'`: `compute_grpo_vectorized_outcome_advantage` with
-   * `utils/groupwise.group_mean_std` — var = (Σx² − (Σx)²/n)/max(n−1,1), std = sqrt(max(var, 1e-6)).
+   * Which verl function to reproduce (volcengine/verl, verl/trainer/ppo/core_algos.py, commit
+   * 5689fd79). `'verl'` (default): `compute_grpo_outcome_advantage` — singleton μ=0, σ=1, else
+   * torch.mean and unbiased torch.std. `'verl:vectorized'`:
+   * `compute_grpo_vectorized_outcome_advantage` with `utils/groupwise.group_mean_std` —
+   * var = (Σx² − (Σx)²/n)/max(n−1,1), std = sqrt(max(var, 1e-6)).
    */
+  reference?: VerlAdvantageReference;
+  /** @deprecated use `reference` (`'loop'` → `'verl'`, `'vectorized'` → `'verl:vectorized'`); removed in the next minor */
   impl?: 'loop' | 'vectorized';
   /**
    * Arithmetic of the vectorized path: `'float64'` (default; what the reference vectors use) or
@@ -121,7 +155,7 @@ export function verlGrpoAdvantage(
   const { tokenLevelRewards, responseMask, index, rows, cols } = inputs;
   const eps = options?.epsilon ?? 1e-6;
   const norm = options?.normAdvByStd ?? true;
-  const impl = options?.impl ?? 'loop';
+  const impl = implOf(options);
   const f32 = impl === 'vectorized' && options?.precision === 'float32';
   const fr = f32 ? Math.fround : (x: number) => x;
   const scores = rowScores(tokenLevelRewards, rows, cols);
@@ -174,9 +208,12 @@ export function verlGrpoAdvantage(
 /** Options of {@link verlRlooAdvantage}. */
 export interface VerlRlooOptions {
   /**
-   * `'loop'` (default): `compute_rloo_outcome_advantage` — a singleton keeps its raw score.
-   * `'vectorized'`: `compute_rloo_vectorized_outcome_advantage` — a singleton gives 0.
+   * Which verl function to reproduce (core_algos.py, commit 5689fd79). `'verl'` (default):
+   * `compute_rloo_outcome_advantage` — a singleton keeps its raw score. `'verl:vectorized'`:
+   * `compute_rloo_vectorized_outcome_advantage` — a singleton gives 0.
    */
+  reference?: VerlAdvantageReference;
+  /** @deprecated use `reference` (`'loop'` → `'verl'`, `'vectorized'` → `'verl:vectorized'`); removed in the next minor */
   impl?: 'loop' | 'vectorized';
 }
 
@@ -187,7 +224,7 @@ export interface VerlRlooOptions {
 export function verlRlooAdvantage(inputs: VerlOutcomeInputs, options?: VerlRlooOptions): AdvantageResult {
   checkVerl(inputs);
   const { tokenLevelRewards, responseMask, index, rows, cols } = inputs;
-  const impl = options?.impl ?? 'loop';
+  const impl = implOf(options);
   const scores = rowScores(tokenLevelRewards, rows, cols);
   const { gid, count, sizes } = groupsOf(index);
   const sum = new Float64Array(count);
@@ -232,6 +269,31 @@ export function verlReinforcePlusPlusBaselineAdvantage(inputs: VerlOutcomeInputs
   const w = maskedWhiten(tiled, responseMask, { out: tiled });
   for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) * (responseMask[i] as number);
   return { advantages: w, returns: w, scores: a };
+}
+
+/**
+ * Per-row values `[rows]` (TRL's per-completion advantages) spread over the tokens of each row,
+ * times the mask: out_it = a_i·m_it, `[rows, cols]` — the per-token `advantages` the verl policy
+ * losses take (verl builds them the same way: `scores.unsqueeze(-1) * response_mask`).
+ * `options.out` may supply the `[rows*cols]` output buffer.
+ */
+export function broadcastRowsToTokens(
+  perRow: ArrayLike<number>,
+  mask: Mask,
+  rows: number,
+  cols: number,
+  options?: { out?: Float64Array },
+): Float64Array {
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new InvalidArgumentError('rows', `must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(cols) || cols < 0)
+    throw new InvalidArgumentError('cols', `must be a non-negative integer, got ${cols}`);
+  if (perRow.length !== rows) throw new ShapeMismatchError('perRow', [rows], [perRow.length]);
+  if (mask.length !== rows * cols) throw new ShapeMismatchError('mask', [rows, cols], [mask.length]);
+  const out = options?.out;
+  if (out !== undefined && out.length !== rows * cols)
+    throw new ShapeMismatchError('out', [rows, cols], [out.length]);
+  return broadcast(perRow, mask, rows, cols, out);
 }
 
 /** Options of {@link verlReinforcePlusPlusAdvantage}. */

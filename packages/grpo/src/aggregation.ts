@@ -7,7 +7,7 @@
  * @module
  */
 
-import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 import type { Mask } from './masked.js';
 
 /**
@@ -31,15 +31,27 @@ export const VERL_LOSS_AGG_MODES: readonly VerlLossAggMode[] = [
   'seq-mean-token-sum-norm',
 ];
 
+/**
+ * `reference` of verl's `agg_loss`: `'verl'` = verl at commit 5689fd79 (HEAD when written),
+ * `'verl@legacy'` = the first era, up to commit 4424616d (2025-10-27).
+ */
+export type VerlAggReference = 'verl' | 'verl@legacy';
+
+/** Every {@link VerlAggReference}. */
+export const VERL_AGG_REFERENCES: readonly VerlAggReference[] = ['verl', 'verl@legacy'];
+
 /** Options of {@link verlAggLoss}. */
 export interface VerlAggOptions {
   /**
-   * `'head'` (default): verl at commit 5689fd79 (divisions without 1e-8 ⇒ an empty batch gives
-   * NaN in token-mean and the seq modes). `'legacy'`: the first era, up to commit 4424616d
+   * Which verl `agg_loss` to reproduce (volcengine/verl, verl/trainer/ppo/core_algos.py).
+   * `'verl'` (default): verl at commit 5689fd79 (divisions without 1e-8 ⇒ an empty batch gives
+   * NaN in token-mean and the seq modes). `'verl@legacy'`: the first era, up to commit 4424616d
    * (2025-10-27), e.g. commit a73b2aba: token-mean = masked_mean (+1e-8, empty → 0),
    * seq-mean-token-sum = mean over **all** rows, seq-mean-token-mean = mean over all rows of
    * Σℓm/Σm (an empty row gives NaN).
    */
+  reference?: VerlAggReference;
+  /** @deprecated use `reference` (`'head'` → `'verl'`, `'legacy'` → `'verl@legacy'`); removed in the next minor */
   version?: 'head' | 'legacy';
   /** `loss_scale_factor` F for `seq-mean-token-sum-norm` (default: T = cols). */
   lossScaleFactor?: number;
@@ -74,7 +86,15 @@ export function verlNorms(
   mode: VerlLossAggMode,
   options?: VerlAggOptions,
 ): AggNorms {
-  const version = options?.version ?? 'head';
+  const reference = resolveAliasedOption('reference', options?.reference, VERL_AGG_REFERENCES, 'verl', {
+    name: 'version',
+    value: options?.version,
+    values: [
+      ['head', 'verl'],
+      ['legacy', 'verl@legacy'],
+    ],
+  });
+  const version = reference === 'verl' ? 'head' : 'legacy';
   const dp = options?.dpSize ?? 1;
   const rowScale = new Float64Array(rows);
   let total = 0;

@@ -2,16 +2,16 @@
  * `grpoStep`: rewards → advantages → per-token loss → aggregate → gradients, configured as verl
  * or as TRL with one option, so a researcher can check a trainer's numbers end to end.
  *
- * - `impl: 'verl'` — verl GRPO recipe: `compute_grpo_outcome_advantage` (ε = 1e-6, arbitrary uids),
+ * - `reference: 'verl'` — verl GRPO recipe: `compute_grpo_outcome_advantage` (ε = 1e-6, arbitrary uids),
  *   `compute_policy_loss_vanilla` (clip 0.2/0.2, c = 3, ±20 clamp), `token-mean`, optional
  *   `use_kl_loss` with `low_var_kl` × 0.001 and `entropy_coeff` (spec §2.1, §4.1, §5.1, §6).
- * - `impl: 'trl'` — TRL `GRPOTrainer`: group advantages over contiguous blocks (ε = 1e-4,
+ * - `reference: 'trl'` — TRL `GRPOTrainer`: group advantages over contiguous blocks (ε = 1e-4,
  *   `scale_rewards="group"`), `_compute_loss` with `loss_type="dapo"`, β = 0 (spec §2.6, §4.2, §5.2, §6).
  *
  * @module
  */
 
-import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 import {
   type GroupIds,
   type TrlScaleRewards,
@@ -143,13 +143,18 @@ export interface GrpoStepTrlOptions {
   entropyCoef?: number;
 }
 
-/** Options of {@link grpoStep}. */
+/** Options of {@link grpoStep}: `reference` (or the deprecated `impl`) is required. */
 export interface GrpoStepOptions {
-  /** Which trainer to reproduce. */
-  impl: 'verl' | 'trl';
-  /** verl settings (used when `impl` is `verl`). */
+  /**
+   * Which trainer to reproduce: `'verl'` (volcengine/verl at commit 5689fd79) or `'trl'`
+   * (huggingface/trl `GRPOTrainer` at commit c1f6f24e); see the module doc.
+   */
+  reference?: 'verl' | 'trl';
+  /** @deprecated use `reference` (same values); removed in the next minor */
+  impl?: 'verl' | 'trl';
+  /** verl settings (used when `reference` is `verl`). */
   verl?: GrpoStepVerlOptions;
-  /** TRL settings (used when `impl` is `trl`). */
+  /** TRL settings (used when `reference` is `trl`). */
   trl?: GrpoStepTrlOptions;
 }
 
@@ -274,7 +279,18 @@ export function grpoStep(inputs: GrpoStepInputs, options: GrpoStepOptions): Grpo
   let gradEntropy: Float64Array | null = null;
   const metrics: Record<string, number> = {};
 
-  if (options.impl === 'verl') {
+  if (options.reference === undefined && options.impl === undefined) {
+    throw new InvalidArgumentError('reference', 'is required: "verl" or "trl"');
+  }
+  const reference = resolveAliasedOption('reference', options.reference, ['verl', 'trl'] as const, 'verl', {
+    name: 'impl',
+    value: options.impl,
+    values: [
+      ['verl', 'verl'],
+      ['trl', 'trl'],
+    ],
+  });
+  if (reference === 'verl') {
     const o = options.verl ?? {};
     const ids = inputs.groupIds ?? Array.from({ length: rows }, (_, i) => i);
     const adv = { tokenLevelRewards: tokenRewards(inputs), responseMask: mask, index: ids, rows, cols };
@@ -285,13 +301,13 @@ export function grpoStep(inputs: GrpoStepInputs, options: GrpoStepOptions): Grpo
         advantages = verlGrpoAdvantage(adv, normOpt).advantages;
         break;
       case 'grpo_vectorized':
-        advantages = verlGrpoAdvantage(adv, { ...normOpt, impl: 'vectorized' }).advantages;
+        advantages = verlGrpoAdvantage(adv, { ...normOpt, reference: 'verl:vectorized' }).advantages;
         break;
       case 'rloo':
         advantages = verlRlooAdvantage(adv).advantages;
         break;
       case 'rloo_vectorized':
-        advantages = verlRlooAdvantage(adv, { impl: 'vectorized' }).advantages;
+        advantages = verlRlooAdvantage(adv, { reference: 'verl:vectorized' }).advantages;
         break;
       case 'reinforce_plus_plus':
         advantages = verlReinforcePlusPlusAdvantage(
@@ -327,7 +343,7 @@ export function grpoStep(inputs: GrpoStepInputs, options: GrpoStepOptions): Grpo
     if ((o.policyLoss ?? 'vanilla') === 'vanilla') metrics.pg_clipfrac_lower = r.pgClipfracLower;
     if (r.klLoss !== null) metrics.kl_loss = r.klLoss;
     if (r.entropyLoss !== null) metrics.entropy = r.entropyLoss;
-  } else if (options.impl === 'trl') {
+  } else {
     const o = options.trl ?? {};
     const G = o.numGenerations ?? (inputs.groupIds !== undefined ? contiguousGroupSize(inputs.groupIds) : 8);
     const a = trlGrpoAdvantage(rowRewards(inputs), {
@@ -378,11 +394,6 @@ export function grpoStep(inputs: GrpoStepInputs, options: GrpoStepOptions): Grpo
       loss -= coefH * hbar;
       metrics.entropy = hbar;
     }
-  } else {
-    throw new InvalidArgumentError(
-      'impl',
-      `must be "verl" or "trl", got "${String((options as { impl: unknown }).impl)}"`,
-    );
   }
 
   let gradLogits: Float64Array | null = null;

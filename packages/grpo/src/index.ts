@@ -31,6 +31,7 @@ export {
 } from './masked.js';
 export {
   type AdvantageResult,
+  broadcastRowsToTokens,
   type GroupIds,
   type TrlGrpoAdvantageOptions,
   type TrlGrpoAdvantageResult,
@@ -39,6 +40,8 @@ export {
   trlCombineRewards,
   trlGrpoAdvantage,
   trlRlooAdvantage,
+  VERL_ADVANTAGE_REFERENCES,
+  type VerlAdvantageReference,
   type VerlGrpoAdvantageOptions,
   type VerlOutcomeInputs,
   type VerlReinforcePlusPlusOptions,
@@ -54,21 +57,26 @@ export {
   type TrlLossType,
   trlAggLoss,
   trlAggLossWeights,
+  VERL_AGG_REFERENCES,
   VERL_LOSS_AGG_MODES,
   type VerlAggOptions,
+  type VerlAggReference,
   type VerlLossAggMode,
   verlAggLoss,
   verlAggLossWeights,
 } from './aggregation.js';
 export {
+  KL_REFERENCES,
   type KlEstimator,
   type KlGrads,
   type KlOptions,
+  type KlReference,
   klGrad,
   klPenalty,
   klPenaltyBackward,
   klValue,
 } from './kl.js';
+export { type EntropyLossOptions, type EntropyLossResult, entropyLoss } from './entropy-loss.js';
 export {
   type TrlGrpoLossInputs,
   type TrlGrpoLossOptions,

@@ -13,12 +13,12 @@
  * | `low_var_kl` / `k3` | e^{−d} + d − 1, −d clamped to [−20,20], value to [−10,10] (verl) | 1 − e^{−d}, 0 where a clamp binds |
  * | `k1+` / `k3+` | value of k1 / k3 | d (k2's gradient; verl docs/algo/grpo.md intent — HEAD raises) |
  *
- * ∂/∂ρ is always −∂/∂logp. TRL's k3 (`impl: 'trl'`) has no clamps.
+ * ∂/∂ρ is always −∂/∂logp. TRL's k3 (`reference: 'trl'`) has no clamps.
  *
  * @module
  */
 
-import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 
 /** verl `kl_penalty` names (aliases included) understood by {@link klPenalty}. */
 export type KlEstimator =
@@ -33,20 +33,44 @@ export type KlEstimator =
   | 'k3+'
   | 'low_var_kl+';
 
+/**
+ * `reference` of the KL estimators: `'verl'` = verl `kl_penalty_forward` (core_algos.py, commit
+ * 5689fd79; clamps on k3), `'trl'` = TRL GRPO `per_token_kl` (grpo_trainer.py, commit c1f6f24e).
+ */
+export type KlReference = 'verl' | 'trl';
+
+/** Every {@link KlReference}. */
+export const KL_REFERENCES: readonly KlReference[] = ['verl', 'trl'];
+
 /** Options of {@link klPenalty} and {@link klPenaltyBackward}. */
 export interface KlOptions {
   /** Estimator (verl name; default `low_var_kl`, verl's `kl_loss_type` default). */
   type?: KlEstimator;
   /**
-   * `'verl'` (default): verl's clamps on k3. `'trl'`: TRL GRPO's unclamped
-   * exp(ρ − logp) − (ρ − logp) − 1 (only meaningful for k3; other estimators have no clamps).
+   * Which upstream to reproduce. `'verl'` (default): verl's clamps on k3. `'trl'`: TRL GRPO's
+   * unclamped exp(ρ − logp) − (ρ − logp) − 1 (only meaningful for k3; other estimators have no
+   * clamps).
    */
+  reference?: KlReference;
+  /** @deprecated use `reference` (same values); removed in the next minor */
   impl?: 'verl' | 'trl';
   /** Output buffer (forward: `[n]`). */
   out?: Float64Array;
 }
 
 type Base = 0 | 1 | 2 | 3; // k1, abs, k2, k3
+
+/** `reference` / deprecated `impl` of the KL options. */
+function referenceOf(options: { reference?: KlReference; impl?: 'verl' | 'trl' } | undefined): KlReference {
+  return resolveAliasedOption('reference', options?.reference, KL_REFERENCES, 'verl', {
+    name: 'impl',
+    value: options?.impl,
+    values: [
+      ['verl', 'verl'],
+      ['trl', 'trl'],
+    ],
+  });
+}
 
 function resolve(type: KlEstimator): { base: Base; straightThrough: boolean } {
   switch (type) {
@@ -94,12 +118,15 @@ function k3Grad(logp: number, ref: number, clamp: boolean): number {
   return 1 - e;
 }
 
-/** Per-token KL value of one estimator (scalar version of {@link klPenalty}). */
+/**
+ * Per-token KL value of one estimator (scalar version of {@link klPenalty}); `reference` as
+ * {@link KlOptions.reference}.
+ */
 export function klValue(
   logp: number,
   ref: number,
   type: KlEstimator = 'low_var_kl',
-  impl: 'verl' | 'trl' = 'verl',
+  reference: KlReference = 'verl',
 ): number {
   const { base } = resolve(type);
   const d = logp - ref;
@@ -111,16 +138,16 @@ export function klValue(
     case 2:
       return 0.5 * d * d;
     default:
-      return k3Value(logp, ref, impl === 'verl');
+      return k3Value(logp, ref, reference === 'verl');
   }
 }
 
-/** Per-token ∂KL/∂logp of one estimator (∂/∂ρ is its negative). */
+/** Per-token ∂KL/∂logp of one estimator (∂/∂ρ is its negative); `reference` as {@link KlOptions.reference}. */
 export function klGrad(
   logp: number,
   ref: number,
   type: KlEstimator = 'low_var_kl',
-  impl: 'verl' | 'trl' = 'verl',
+  reference: KlReference = 'verl',
 ): number {
   const { base, straightThrough } = resolve(type);
   const d = logp - ref;
@@ -133,14 +160,14 @@ export function klGrad(
     case 2:
       return d;
     default:
-      return k3Grad(logp, ref, impl === 'verl');
+      return k3Grad(logp, ref, reference === 'verl');
   }
 }
 
 /**
  * Per-token KL estimate between the policy log-probs `logProb` and the reference `refLogProb`
  * (same length, any shape). verl `kl_penalty(logprob, ref_logprob, kl_penalty)`; with
- * `impl: 'trl'` and k3, TRL's unclamped `per_token_kl`.
+ * `reference: 'trl'` and k3, TRL's unclamped `per_token_kl`.
  *
  * @returns Float64Array of the same length (or `options.out`).
  */
@@ -154,7 +181,7 @@ export function klPenalty(
   const out = options?.out ?? new Float64Array(n);
   if (out.length !== n) throw new ShapeMismatchError('out', [n], [out.length]);
   const type = options?.type ?? 'low_var_kl';
-  const impl = options?.impl ?? 'verl';
+  const impl = referenceOf(options);
   resolve(type);
   for (let i = 0; i < n; i++) out[i] = klValue(logProb[i] as number, refLogProb[i] as number, type, impl);
   return out;
@@ -186,7 +213,7 @@ export function klPenaltyBackward(
   const g = options?.gradOut;
   if (g !== undefined && g.length !== n) throw new ShapeMismatchError('gradOut', [n], [g.length]);
   const type = options?.type ?? 'low_var_kl';
-  const impl = options?.impl ?? 'verl';
+  const impl = referenceOf(options);
   resolve(type);
   const gl = options?.outLogProb ?? new Float64Array(n);
   const gr = options?.outRefLogProb ?? new Float64Array(n);

@@ -8,7 +8,7 @@
  *   `entropy_from_logits`;
  * - huggingface/trl, trl/trainer/grpo_trainer.py (commit c1f6f24e): `logits.div_(self.temperature)`.
  *
- * All functions take row-major logits `[rows, vocab]` (Float64Array or Float32Array; the maths
+ * All functions take row-major logits `[rows, vocab]` (any numeric array-like; the maths
  * always runs in float64) and divide them by `temperature` first, exactly as verl and TRL GRPO do.
  * Every row is handled with a max-shifted log-sum-exp, so |logit| ~ 1e3 is exact. Float64Array
  * logits use one `Math.exp` per logit (the golden-tested reference); Float32Array logits in the
@@ -20,8 +20,12 @@
 
 import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
 
-/** Logits accepted by the functions in this module (row-major `[rows, vocab]`). */
-export type LogitsArray = Float64Array | Float32Array;
+/**
+ * Logits accepted by the functions in this module (row-major `[rows, vocab]`): any numeric
+ * array-like. A `Float32Array` takes the float32 fast path; anything else (a `Float64Array`, a plain
+ * array) the float64 reference loop.
+ */
+export type LogitsArray = ArrayLike<number>;
 
 /** Options shared by the logits functions. */
 export interface LogitsOptions {

@@ -38,6 +38,7 @@ function buf(out: Float64Array | undefined, n: number, what: string): Float64Arr
 function aggOptions(o: VerlAggOptions | undefined): VerlAggOptions | undefined {
   if (o === undefined) return undefined;
   const r: VerlAggOptions = {};
+  if (o.reference !== undefined) r.reference = o.reference;
   if (o.version !== undefined) r.version = o.version;
   if (o.lossScaleFactor !== undefined) r.lossScaleFactor = o.lossScaleFactor;
   if (o.dpSize !== undefined) r.dpSize = o.dpSize;
@@ -77,9 +78,12 @@ export interface VerlPolicyLossInputs {
 export interface VerlPolicyLossOptions extends VerlAggOptions {
   /** `clip_ratio` (default 0.2), used where low/high are not given. */
   clipRatio?: number;
-  /** `clip_ratio_low` ε_lo (default `clipRatio`). */
+  /**
+   * `clip_ratio_low` ε_lo (default `clipRatio`). verl's name; the same quantity is `epsilon` in
+   * {@link trlGrpoLoss} (TRL `epsilon`) and `epsilon_low` in the golden vectors.
+   */
   clipRatioLow?: number;
-  /** `clip_ratio_high` ε_hi (default `clipRatio`; DAPO uses 0.28). */
+  /** `clip_ratio_high` ε_hi (default `clipRatio`; DAPO uses 0.28). TRL's `epsilon_high`. */
   clipRatioHigh?: number;
   /** `clip_ratio_c` c of the dual clip (default 3; must be > 1). */
   clipRatioC?: number;
@@ -205,9 +209,9 @@ export function verlPolicyLossVanilla(
 
 /** Options of {@link verlPolicyLossGspo}. */
 export interface VerlGspoOptions {
-  /** `clip_ratio_low` (GSPO paper: 3e-4; default 0.2 like `ActorConfig`). */
+  /** `clip_ratio_low` (GSPO paper: 3e-4; default 0.2 like `ActorConfig`). TRL's `epsilon`. */
   clipRatioLow?: number;
-  /** `clip_ratio_high` (GSPO paper: 4e-4; default 0.2). */
+  /** `clip_ratio_high` (GSPO paper: 4e-4; default 0.2). TRL's `epsilon_high`. */
   clipRatioHigh?: number;
   /** Compute ∂pg_loss/∂log_prob (default true). */
   computeGrad?: boolean;
@@ -338,9 +342,13 @@ export interface TrlGrpoLossOptions extends TrlAggOptions {
   lossType?: TrlLossType;
   /** KL coefficient β (default 0.0). */
   beta?: number;
-  /** `epsilon` ε_lo (default 0.2). */
+  /**
+   * `epsilon` ε_lo (default 0.2). TRL's name (`GRPOConfig.epsilon`); the same quantity is
+   * `clipRatioLow` in the verl functions (verl `clip_ratio_low`) and `epsilon_low` in the golden
+   * vectors.
+   */
   epsilon?: number;
-  /** `epsilon_high` ε_hi (default `epsilon`). */
+  /** `epsilon_high` ε_hi (default `epsilon`); verl's `clipRatioHigh`. */
   epsilonHigh?: number;
   /** `delta`: two-sided clip of the ratio for A < 0 (INTELLECT-2); default none. */
   delta?: number;
@@ -365,7 +373,8 @@ export interface TrlGrpoLossResult {
   loss: number;
   /**
    * Per-token loss `[rows, cols]` (−min(c1·A, c2·A) + β·k3). With sequence-level ratios and β = 0
-   * TRL's tensor is `[rows, 1]`; here it is broadcast over the row.
+   * TRL's tensor is `[rows, 1]`; here it is broadcast over the row, so TRL's value of row i is
+   * `perTokenLoss[i * cols]` (aggregation is unchanged: TRL's masked sums broadcast it the same way).
    */
   perTokenLoss: Float64Array;
   /** Per-token k3 (unclamped; times c1 with `useBiasCorrectionKl`) `[rows, cols]`, or null when β = 0. */
