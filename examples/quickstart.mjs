@@ -58,7 +58,7 @@ const step = grpoStep(
     oldLogProbs: logProbs,
     refLogProbs: logProbs,
   },
-  { impl: 'verl', verl: { useKlLoss: true, klLossCoef: 0.001, klLossType: 'low_var_kl' } },
+  { reference: 'verl', verl: { useKlLoss: true, klLossCoef: 0.001, klLossType: 'low_var_kl' } },
 );
 console.log(
   `4. GRPO (verl): advantages ${Array.from(

@@ -26,7 +26,9 @@ export interface BradleyTerryResult {
   loss: number;
   /** mean(r_c > r_r); ties count as wrong. */
   accuracy: number;
-  /** mean(r_c − r_r) (without the margin input). */
+  /** mean(r_c − r_r) (without the `margin` input; TRL logs it as `margin`). */
+  meanRewardMargin: number;
+  /** @deprecated use `meanRewardMargin` (same value; `margin` is the per-pair input); removed in the next minor */
   margin: number;
   /** ∂loss/∂rewards. */
   grads: { rewardsChosen: Float64Array; rewardsRejected: Float64Array };
@@ -84,6 +86,7 @@ export function bradleyTerryLoss(
   return {
     loss: loss * inv + (c !== 0 ? c * center * inv : 0),
     accuracy: correct * inv,
+    meanRewardMargin: marginSum * inv,
     margin: marginSum * inv,
     grads: { rewardsChosen: gc, rewardsRejected: gr },
   };

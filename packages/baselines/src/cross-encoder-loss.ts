@@ -56,10 +56,11 @@ export function binaryCrossEntropyWithLogits(
 
 /**
  * Mean multi-class cross-entropy (`CrossEntropyLoss`, num_labels > 1) over `rows` rows of
- * `classes` logits with integer labels; gradient (softmax − onehot)/rows.
+ * `classes` logits `[rows, classes]` (any numeric array-like) with integer labels; gradient
+ * (softmax − onehot)/rows.
  */
 export function crossEntropyWithLogits(
-  logits: Float64Array | Float32Array,
+  logits: ArrayLike<number>,
   labels: ArrayLike<number>,
   rows: number,
   classes: number,

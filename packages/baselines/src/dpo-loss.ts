@@ -1,11 +1,11 @@
 /**
  * The TRL DPO loss family, forward and backward, on per-sequence log-probs (float64).
  *
- * Two upstream versions are offered behind `variant`:
- * - `'v0.28'` (default): huggingface/trl, trl/trainer/dpo_trainer.py, `DPOTrainer.dpo_loss` at tag
+ * Two upstream versions are offered behind `reference`:
+ * - `'trl@0.28'` (default): huggingface/trl, trl/trainer/dpo_trainer.py, `DPOTrainer.dpo_loss` at tag
  *   v0.28.0 (commit 49ef3342), with label smoothing in `sigmoid`, `reference_free`, the running-mean
  *   δ of `bco_pair` and the silent ε = 1e-3 of `exo_pair`;
- * - `'head'`: huggingface/trl, trl/trainer/dpo_trainer.py, `DPOTrainer._compute_loss` at commit
+ * - `'trl@head'`: huggingface/trl, trl/trainer/dpo_trainer.py, `DPOTrainer._compute_loss` at commit
  *   d2b72b72: `sigmoid` without smoothing, no `reference_free`, `bco_pair` without δ, `exo_pair`
  *   raising at ε = 0, `ipo` / `sigmoid_norm` dividing each log-ratio by max(len, 1).
  *
@@ -13,7 +13,7 @@
  * is the mean over pairs; gradients are of that mean.
  */
 
-import { ConfigError, InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { ConfigError, InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 import { logSigmoid, sigmoid } from './numerics.js';
 
 /** Every DPO loss type implemented (TRL `loss_type` names). */
@@ -51,6 +51,15 @@ export const DPO_LOSS_TYPES: readonly DpoLossType[] = [
   'sigmoid_norm',
 ];
 
+/**
+ * `reference` of the DPO family: `'trl@0.28'` = huggingface/trl `DPOTrainer.dpo_loss` at tag
+ * v0.28.0 (commit 49ef3342); `'trl@head'` = `DPOTrainer._compute_loss` at commit d2b72b72.
+ */
+export type DpoReference = 'trl@0.28' | 'trl@head';
+
+/** Every {@link DpoReference}. */
+export const DPO_REFERENCES: readonly DpoReference[] = ['trl@0.28', 'trl@head'];
+
 /** Per-pair sequence log-probs, all of length B (one entry per preference pair). */
 export interface DpoInputs {
   /** Summed completion log-prob of the chosen response under the policy, π_c. */
@@ -71,7 +80,9 @@ export interface DpoInputs {
 export interface DpoOptions {
   /** TRL `loss_type`. Default `'sigmoid'`. */
   lossType?: DpoLossType;
-  /** Which TRL version to reproduce (see the module doc). Default `'v0.28'`. */
+  /** Which TRL version to reproduce (see the module doc). Default `'trl@0.28'`. */
+  reference?: DpoReference;
+  /** @deprecated use `reference` (`'v0.28'` → `'trl@0.28'`, `'head'` → `'trl@head'`); removed in the next minor */
   variant?: 'v0.28' | 'head';
   /** β, the KL-penalty temperature. Default 0.1. */
   beta?: number;
@@ -80,7 +91,7 @@ export interface DpoOptions {
   /**
    * v0.28 `reference_free`: the reference log-ratios are taken as 0 in `sigmoid`, `robust`,
    * `exo_pair`, `hinge`, `ipo` and `apo_*`; the other types recompute their log-ratios with the
-   * reference and ignore it (as upstream). Not available with `variant: 'head'`.
+   * reference and ignore it (as upstream). Not available with `reference: 'trl@head'`.
    */
   referenceFree?: boolean;
   /** τ of `discopop`. Default 0.05. */
@@ -127,11 +138,18 @@ function resolve(options: DpoOptions): Resolved {
   if (!DPO_LOSS_TYPES.includes(type)) {
     throw new ConfigError(`Unknown DPO loss type "${type}"; expected one of ${DPO_LOSS_TYPES.join(', ')}`);
   }
-  const variant = options.variant ?? 'v0.28';
-  if (variant !== 'v0.28' && variant !== 'head') {
-    throw new ConfigError(`Unknown DPO variant "${variant}"; expected 'v0.28' or 'head'`);
+  if (options.variant !== undefined && options.variant !== 'v0.28' && options.variant !== 'head') {
+    throw new ConfigError(`Unknown DPO variant "${options.variant}"; expected 'v0.28' or 'head'`);
   }
-  const head = variant === 'head';
+  const reference = resolveAliasedOption('reference', options.reference, DPO_REFERENCES, 'trl@0.28', {
+    name: 'variant',
+    value: options.variant,
+    values: [
+      ['v0.28', 'trl@0.28'],
+      ['head', 'trl@head'],
+    ],
+  });
+  const head = reference === 'trl@head';
   const beta = options.beta ?? 0.1;
   if (!Number.isFinite(beta) || beta <= 0) throw new InvalidArgumentError('beta', `must be > 0, got ${beta}`);
   let eps = options.labelSmoothing ?? 0;
@@ -140,10 +158,10 @@ function resolve(options: DpoOptions): Resolved {
   }
   const refFree = options.referenceFree ?? false;
   if (head && refFree) {
-    throw new ConfigError('referenceFree was removed from TRL HEAD DPO; use variant "v0.28" (or CPO)');
+    throw new ConfigError('referenceFree was removed from TRL HEAD DPO; use reference "trl@0.28" (or CPO)');
   }
   if (head && type === 'sigmoid' && eps !== 0) {
-    throw new ConfigError('TRL HEAD sigmoid DPO has no label smoothing; use variant "v0.28" for cDPO');
+    throw new ConfigError('TRL HEAD sigmoid DPO has no label smoothing; use reference "trl@0.28" for cDPO');
   }
   if (type === 'exo_pair' && eps === 0) {
     if (head) throw new ConfigError('exo_pair needs labelSmoothing > 0 (TRL HEAD raises for 0)');

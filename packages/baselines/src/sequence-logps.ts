@@ -10,10 +10,15 @@
  * verl/workers/utils/losses.py `sft_loss` (commit b178a3cd56f5).
  */
 
-import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, resolveAliasedOption, ShapeMismatchError } from '@judgekit/core';
 import { type LogitsArray, tokenLogProbs, tokenLogProbsBackward } from '@judgekit/grpo';
 
-/** Shape of a batch of causal-LM logits: `[batch, seqLen, vocab]` (labels are `[batch, seqLen]`). */
+/**
+ * Shape of a batch of causal-LM logits: `[batch, seqLen, vocab]` (labels are `[batch, seqLen]`).
+ *
+ * @deprecated pass the dimensions positionally as `rows, cols, vocab` (docs/conventions.md); this
+ * object form is accepted by the deprecated overloads and removed in the next minor
+ */
 export interface LogitsShape {
   batch: number;
   seqLen: number;
@@ -29,6 +34,26 @@ export interface LabelOptions {
    * no target), as `labels[:, 1:]` vs `logits[:, :-1]` upstream. `false`: labels are already aligned.
    */
   shift?: boolean;
+}
+
+/**
+ * The shape and the remaining arguments of a call made either positionally (`rows, cols, vocab,
+ * …rest`) or through the deprecated `{ batch, seqLen, vocab }` object (`shape, …rest`).
+ */
+function dims(args: readonly unknown[]): { shape: LogitsShape; rest: unknown[] } {
+  const [a, b, c] = args;
+  if (typeof a === 'number') {
+    for (const [k, v] of [
+      ['cols', b],
+      ['vocab', c],
+    ] as const) {
+      if (typeof v !== 'number') throw new InvalidArgumentError(k, `must be a number, got ${typeof v}`);
+    }
+    return { shape: { batch: a, seqLen: b as number, vocab: c as number }, rest: args.slice(3) };
+  }
+  if (a === null || typeof a !== 'object')
+    throw new InvalidArgumentError('rows', `must be a number, got ${a === null ? 'null' : typeof a}`);
+  return { shape: a as LogitsShape, rest: args.slice(1) };
 }
 
 function checkShape(logits: LogitsArray, labels: ArrayLike<number>, shape: LogitsShape): void {
@@ -100,16 +125,33 @@ export interface SequenceLogps {
 }
 
 /**
- * Sequence log-probs from logits and labels (SPIN `_get_batch_logps` = classic TRL
- * `get_batch_logps`): shift, drop ignored labels, sum (or average) per sequence. These are the
- * π / ρ inputs of {@link dpoLoss} and {@link spinLoss}, and the DPO-Answer judge score.
+ * Sequence log-probs from logits `[rows, cols, vocab]` and labels `[rows, cols]` (SPIN
+ * `_get_batch_logps` = classic TRL `get_batch_logps`): shift, drop ignored labels, sum (or
+ * average) per sequence. These are the π / ρ inputs of {@link dpoLoss} and {@link spinLoss}, and
+ * the DPO-Answer judge score.
  */
 export function sequenceLogps(
   logits: LogitsArray,
   labels: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  vocab: number,
+  options?: SequenceLogpsOptions,
+): SequenceLogps;
+/** @deprecated use `sequenceLogps(logits, labels, rows, cols, vocab, options)`; removed in the next minor */
+export function sequenceLogps(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
   shape: LogitsShape,
-  options: SequenceLogpsOptions = {},
+  options?: SequenceLogpsOptions,
+): SequenceLogps;
+export function sequenceLogps(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  ...args: unknown[]
 ): SequenceLogps {
+  const { shape, rest } = dims(args);
+  const options = (rest[0] as SequenceLogpsOptions | undefined) ?? {};
   checkShape(logits, labels, shape);
   const { batch, seqLen, vocab } = shape;
   const { targets, counts } = alignLabels(labels, batch, seqLen, options);
@@ -125,18 +167,36 @@ export function sequenceLogps(
 
 /**
  * Gradient of Σ_b gradOut[b]·logps[b] (from {@link sequenceLogps} with the same options) with
- * respect to the logits, `[batch, seqLen, vocab]`. Positions without a target get 0.
+ * respect to the logits, `[rows, cols, vocab]`. Positions without a target get 0.
  */
+export function sequenceLogpsBackward(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  vocab: number,
+  gradOut: ArrayLike<number>,
+  options?: SequenceLogpsOptions & { out?: Float64Array },
+): Float64Array;
+/** @deprecated use `sequenceLogpsBackward(logits, labels, rows, cols, vocab, gradOut, options)`; removed in the next minor */
 export function sequenceLogpsBackward(
   logits: LogitsArray,
   labels: ArrayLike<number>,
   shape: LogitsShape,
   gradOut: ArrayLike<number>,
-  options: SequenceLogpsOptions & { out?: Float64Array } = {},
+  options?: SequenceLogpsOptions & { out?: Float64Array },
+): Float64Array;
+export function sequenceLogpsBackward(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  ...args: unknown[]
 ): Float64Array {
+  const { shape, rest } = dims(args);
+  const gradOut = rest[0] as ArrayLike<number>;
+  const options = (rest[1] as (SequenceLogpsOptions & { out?: Float64Array }) | undefined) ?? {};
   checkShape(logits, labels, shape);
   const { batch, seqLen, vocab } = shape;
-  if (gradOut.length !== batch) throw new ShapeMismatchError('gradOut', [batch], [gradOut.length]);
+  if (gradOut?.length !== batch) throw new ShapeMismatchError('gradOut', [batch], [gradOut?.length ?? 0]);
   const { targets, counts } = alignLabels(labels, batch, seqLen, options);
   const perToken = new Float64Array(batch * seqLen);
   for (let b = 0; b < batch; b++) {
@@ -155,6 +215,16 @@ export function sequenceLogpsBackward(
  */
 export type SftReduction = 'token-mean' | 'sequence-mean' | 'sum';
 
+/**
+ * `reference` of the SFT loss: `'transformers'` = huggingface/transformers `ForCausalLMLoss` /
+ * `fixed_cross_entropy` (commit 0114da07); `'trl'` = huggingface/trl `SFTTrainer`'s `chunked_nll`
+ * (trl/trainer/sft_trainer.py, commit 84e83143). They differ only on a batch without any target.
+ */
+export type SftReference = 'transformers' | 'trl';
+
+/** Every {@link SftReference}. */
+export const SFT_REFERENCES: readonly SftReference[] = ['transformers', 'trl'];
+
 /** Options of {@link sftCrossEntropy}. */
 export interface SftOptions extends LabelOptions {
   reduction?: SftReduction;
@@ -164,10 +234,26 @@ export interface SftOptions extends LabelOptions {
    */
   numItemsInBatch?: number;
   /**
-   * Value when no target is valid: `'nan'` (default; HF `F.cross_entropy` mean gives 0/0) or
-   * `'zero'` (TRL `chunked_nll` returns a graph-connected 0).
+   * Which upstream to reproduce where they differ, i.e. when no target is valid:
+   * `'transformers'` (default; HF `F.cross_entropy` mean gives 0/0 = NaN, gradient NaN) or `'trl'`
+   * (TRL `chunked_nll` returns a graph-connected 0, gradient 0).
    */
+  reference?: SftReference;
+  /** @deprecated use `reference` (`'nan'` → `'transformers'`, `'zero'` → `'trl'`); removed in the next minor */
   emptyBatch?: 'nan' | 'zero';
+}
+
+/** The loss (and gradient fill) of a batch without targets under `reference` / `emptyBatch`. */
+function emptyValue(options: SftOptions): number {
+  const r = resolveAliasedOption('reference', options.reference, SFT_REFERENCES, 'transformers', {
+    name: 'emptyBatch',
+    value: options.emptyBatch,
+    values: [
+      ['nan', 'transformers'],
+      ['zero', 'trl'],
+    ],
+  });
+  return r === 'trl' ? 0 : Number.NaN;
 }
 
 /** Result of {@link sftCrossEntropy}. */
@@ -218,23 +304,41 @@ function sftWeights(
 }
 
 /**
- * SFT token cross-entropy from causal-LM logits `[batch, seqLen, vocab]` and labels
- * `[batch, seqLen]` (ignore index −100 by default; labels shifted left by one as in HF
- * `ForCausalLMLoss`). See {@link SftReduction} for the averaging conventions.
+ * SFT token cross-entropy from causal-LM logits `[rows, cols, vocab]` and labels `[rows, cols]`
+ * (ignore index −100 by default; labels shifted left by one as in HF `ForCausalLMLoss`). See
+ * {@link SftReduction} for the averaging conventions and {@link SftOptions.reference} for the
+ * empty batch.
  */
 export function sftCrossEntropy(
   logits: LogitsArray,
   labels: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  vocab: number,
+  options?: SftOptions,
+): SftResult;
+/** @deprecated use `sftCrossEntropy(logits, labels, rows, cols, vocab, options)`; removed in the next minor */
+export function sftCrossEntropy(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
   shape: LogitsShape,
-  options: SftOptions = {},
+  options?: SftOptions,
+): SftResult;
+export function sftCrossEntropy(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  ...args: unknown[]
 ): SftResult {
+  const { shape, rest } = dims(args);
+  const options = (rest[0] as SftOptions | undefined) ?? {};
+  const emptyLoss = emptyValue(options);
   checkShape(logits, labels, shape);
   const { batch, seqLen, vocab } = shape;
   const { targets, counts } = alignLabels(labels, batch, seqLen, options);
   const { weights, empty } = sftWeights(counts, targets, batch, seqLen, options);
   let validCount = 0;
   for (let b = 0; b < batch; b++) validCount += counts[b]!;
-  if (empty) return { loss: options.emptyBatch === 'zero' ? 0 : Number.NaN, validCount };
+  if (empty) return { loss: emptyLoss, validCount };
   const tok = tokenLogProbs(logits, targets, batch * seqLen, vocab);
   let loss = 0;
   for (let i = 0; i < tok.length; i++) if (weights[i] !== 0) loss -= weights[i]! * tok[i]!;
@@ -248,10 +352,29 @@ export function sftCrossEntropy(
 export function sftCrossEntropyBackward(
   logits: LogitsArray,
   labels: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  vocab: number,
+  options?: SftOptions & { out?: Float64Array },
+  gradLoss?: number,
+): Float64Array;
+/** @deprecated use `sftCrossEntropyBackward(logits, labels, rows, cols, vocab, options, gradLoss)`; removed in the next minor */
+export function sftCrossEntropyBackward(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
   shape: LogitsShape,
-  options: SftOptions & { out?: Float64Array } = {},
-  gradLoss = 1,
+  options?: SftOptions & { out?: Float64Array },
+  gradLoss?: number,
+): Float64Array;
+export function sftCrossEntropyBackward(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  ...args: unknown[]
 ): Float64Array {
+  const { shape, rest } = dims(args);
+  const options = (rest[0] as (SftOptions & { out?: Float64Array }) | undefined) ?? {};
+  const gradLoss = (rest[1] as number | undefined) ?? 1;
+  const emptyGrad = emptyValue(options);
   checkShape(logits, labels, shape);
   const { batch, seqLen, vocab } = shape;
   const { targets, counts } = alignLabels(labels, batch, seqLen, options);
@@ -260,7 +383,7 @@ export function sftCrossEntropyBackward(
     const out = options.out ?? new Float64Array(logits.length);
     if (out.length !== logits.length)
       throw new ShapeMismatchError('out', [batch, seqLen, vocab], [out.length]);
-    return out.fill(options.emptyBatch === 'zero' ? 0 : Number.NaN);
+    return out.fill(emptyGrad);
   }
   for (let i = 0; i < weights.length; i++) weights[i] = -weights[i]! * gradLoss;
   return tokenLogProbsBackward(logits, targets, batch * seqLen, vocab, weights, { out: options.out });
