@@ -206,7 +206,7 @@ export function percentileInterval(
  */
 export function bootstrapMean(
   codes: Uint8Array,
-  codeValues: readonly number[],
+  codeValues: ArrayLike<number>,
   options: BootstrapOptions = {},
 ): ConfidenceInterval {
   const { confidence } = resolveBootstrap(options);
