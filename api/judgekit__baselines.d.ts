@@ -147,7 +147,7 @@ interface LabelOptions {
     ignoreIndex?: number;
     shift?: boolean;
 }
-declare function alignLabels(labels: ArrayLike<number>, batch: number, seqLen: number, options?: LabelOptions): {
+declare function alignLabels(labels: ArrayLike<number>, rows: number, cols: number, options?: LabelOptions): {
     targets: Int32Array;
     counts: Float64Array;
 };

@@ -70,15 +70,18 @@ function checkShape(logits: LogitsArray, labels: ArrayLike<number>, shape: Logit
 }
 
 /**
- * Targets aligned with the logits rows (`[batch·seqLen]`), −1 where there is none (ignored label
- * or the last position under `shift`). Also returns the valid count per sequence.
+ * Targets aligned with the logits rows (`[rows·cols]` for labels `[rows, cols]`), −1 where there
+ * is none (ignored label or the last position under `shift`). Also returns the valid count per
+ * sequence, `[rows]`.
  */
 export function alignLabels(
   labels: ArrayLike<number>,
-  batch: number,
-  seqLen: number,
+  rows: number,
+  cols: number,
   options: LabelOptions = {},
 ): { targets: Int32Array; counts: Float64Array } {
+  const batch = rows;
+  const seqLen = cols;
   const ignore = options.ignoreIndex ?? -100;
   const shift = options.shift ?? true;
   if (labels.length !== batch * seqLen)
