@@ -49,6 +49,11 @@ export {
   summarizeJudgeRecords,
 } from './judge-records.js';
 export {
+  loadPandaLmReplayJudge,
+  PANDALM_RECORDED_JUDGES,
+  type PandaLmRecordedJudge,
+} from './pandalm-replay-judge.js';
+export {
   type ParseFailureCheck,
   type ParseFailureCheckOptions,
   checkParseFailureRate,
