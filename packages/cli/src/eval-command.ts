@@ -26,6 +26,7 @@ import {
   loadPairwiseDataset,
   loadPandaLmReplayJudge,
   PAIRWISE_DATASET_FORMATS,
+  type EvaluationResult,
   type PairwiseDataset,
   type PairwiseDatasetFormat,
   type RunFingerprint,
@@ -377,6 +378,27 @@ async function loadData(
   return dataset;
 }
 
+/** The one-line summary of a result: coverage, headline metrics with intervals, parse failures. */
+export function summaryLine(result: EvaluationResult): string {
+  const m = result.metrics;
+  const ci = (k: 'accuracy' | 'macroF1', v: number) => {
+    const i = m?.ci?.[k];
+    return `${v.toFixed(4)}${i ? ` [${i.lower.toFixed(4)}, ${i.upper.toFixed(4)}]` : ''}`;
+  };
+  const cnt = result.counts;
+  const errors = cnt.errors ?? 0;
+  return (
+    `judged ${cnt.judged}/${cnt.samples}${errors > 0 ? `, ${errors} errors` : ''}` +
+    (cnt.pending > 0 ? `, ${cnt.pending} pending` : '') +
+    (m ? `, accuracy ${ci('accuracy', m.accuracy)}, macro F1 ${ci('macroF1', m.macro.f1)}` : '') +
+    `, ${result.parseFailures.total} parse failures` +
+    (result.failurePolicy === 'count-separately'
+      ? ''
+      : ` (scored with --failure-policy ${result.failurePolicy})`) +
+    (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '')
+  );
+}
+
 /**
  * `judgekit eval`. Resolves to the exit code: 0 complete, 1 incomplete / errors / parse-failure
  * rate over `--max-parse-failure-rate`, 130 interrupted. Usage problems throw `UsageError`.
@@ -587,23 +609,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       title: `${modelName} on ${embedded ? 'the PandaLM test set' : data} (${tpl.id})`,
       intro: [`Reference labels: ${dataset.labelSource}.`],
     });
-    const m = result.metrics;
-    const ci = (k: 'accuracy' | 'macroF1', v: number) => {
-      const i = m?.ci?.[k];
-      return `${v.toFixed(4)}${i ? ` [${i.lower.toFixed(4)}, ${i.upper.toFixed(4)}]` : ''}`;
-    };
     const cnt = result.counts;
-    io.stdout.write(
-      `judged ${cnt.judged}/${cnt.samples}${cnt.errors > 0 ? `, ${cnt.errors} errors` : ''}` +
-        (cnt.pending > 0 ? `, ${cnt.pending} pending` : '') +
-        (m ? `, accuracy ${ci('accuracy', m.accuracy)}, macro F1 ${ci('macroF1', m.macro.f1)}` : '') +
-        `, ${result.parseFailures.total} parse failures` +
-        (result.failurePolicy === 'count-separately'
-          ? ''
-          : ` (scored with --failure-policy ${result.failurePolicy})`) +
-        (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '') +
-        `\nresults: ${files.results}\nreport: ${written.markdown}\n`,
-    );
+    io.stdout.write(`${summaryLine(result)}\nresults: ${files.results}\nreport: ${written.markdown}\n`);
     const check = checkParseFailureRate(
       result,
       maxFailureRate === undefined ? {} : { threshold: maxFailureRate },

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { summarizeResultsFile, writeEvaluationReport } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
-import { cliVersion, evalCommand } from './eval-command.js';
+import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
 export { type CliIo, UsageError } from './usage-error.js';
@@ -95,7 +95,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
     title: info ? `${info.model} on ${info.data ?? 'data'} (${info.template})` : `Judge evaluation: ${file}`,
     intro,
   });
-  io.stdout.write(`report: ${written.markdown}\n`);
+  io.stdout.write(`${summaryLine(result)}\nreport: ${written.markdown}\n`);
   return 0;
 }
 
