@@ -326,6 +326,21 @@ describe('judgekit eval: flags', () => {
     expect(readFileSync(join(out, 'run.json'), 'utf8')).toContain(srv.url);
   });
 
+  it('keeps an api key out of every file and message, even when the server echoes it', async () => {
+    srv.reply = (key) => (bucket(key) < 20 ? '500' : 'ok');
+    const out = tmp();
+    process.env.JK_TRUST_TEST_KEY = 'sk-VERYSECRETKEY';
+    try {
+      const r = await cli(args(out, ['--api-key-env', 'JK_TRUST_TEST_KEY']));
+      expect(r.code).toBe(1);
+      expect(srv.headers.at(-1)!.authorization).toBe('Bearer sk-VERYSECRETKEY');
+      expect(readAll(out) + r.stdout + r.stderr).not.toContain('VERYSECRETKEY');
+      expect(readFileSync(join(out, 'results.jsonl'), 'utf8')).toContain('[redacted]');
+    } finally {
+      delete process.env.JK_TRUST_TEST_KEY;
+    }
+  });
+
   it('several --base-url values spread the calls round-robin', async () => {
     srv.reply = () => 'ok';
     const second = await startServer();
