@@ -177,7 +177,7 @@ describe('judgekit CLI', () => {
     expect(r.code).toBe(0);
     expect(requests - before).toBe(40);
     expect(r.stdout).toMatch(
-      /^20\/20 judged, accuracy 0\.\d{4}, macro F1 0\.\d{4}, \d+ parse failures, swap consistency/,
+      /^judged 20\/20, accuracy 0\.\d{4} \[0\.\d{4}, 0\.\d{4}\], macro F1 0\.\d{4} \[[^\]]+\], \d+ parse failures, swap consistency/,
     );
     const results = join(out, 'results.jsonl');
     expect(lines(results)).toHaveLength(40);

@@ -36,6 +36,13 @@ export {
   type OpenAICompatibleModelOptions,
 } from './openai-compatible-model.js';
 export {
+  createReplayJudgeModel,
+  type ReplayJudgeModel,
+  type ReplayJudgeModelOptions,
+  type ReplayOutput,
+} from './replay-judge-model.js';
+export { createRoundRobinModel } from './round-robin-model.js';
+export {
   cacheKey,
   canonicalJson,
   createFileCache,

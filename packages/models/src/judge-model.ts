@@ -24,6 +24,13 @@ export interface GenerateRequest {
   seed?: number;
   /** Cancels the call (including waits for a concurrency slot and retry back-off). */
   signal?: AbortSignal;
+  /**
+   * Id of the sample being judged, for backends that serve recorded outputs (`createReplayJudgeModel`)
+   * and for logs. Not sent to servers and not part of cache keys.
+   */
+  sampleId?: string;
+  /** Which presentation of the sample this is (answers in dataset order or swapped); as `sampleId`. */
+  sampleOrder?: 'original' | 'swapped';
 }
 
 /** What a judge model returned for one `GenerateRequest`. Verdicts are not parsed here. */

@@ -218,8 +218,27 @@ describe('evaluateJudgeOnDataset', () => {
       outFile,
     });
     expect(r1.counts.modelErrors).toBe(2);
-    expect(r1.parseFailures.byReason['model-error']).toBe(2);
+    // An error is its own outcome: not a parse failure, not judged, not in the metrics.
+    expect(r1.counts).toMatchObject({ judged: N - 2, errors: 2, pending: 0 });
+    expect(r1.complete).toBe(false);
+    expect(r1.parseFailures.byReason['model-error']).toBeUndefined();
+    expect(r1.errors).toMatchObject({ total: 2, byCode: { error: 2 } });
+    expect(r1.metrics!.n).toBe(N - 2);
     expect(r1.predictions[2]).toBeNull();
+    const kept = SAMPLES.map((_, i) => i).filter((i) => i !== 2 && i !== 3);
+    const expected = evaluateJudge({
+      predictions: kept.map((i) => intended(i)),
+      labels: kept.map((i) => LABELS[i]!),
+      failurePolicy: 'count-separately',
+    });
+    expect(r1.metrics!.accuracy).toBeCloseTo(expected.accuracy, 12);
+    const lines = readRecords(outFile);
+    expect(
+      lines
+        .filter((x) => x.outcome === 'error')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['s2', 's3']);
     const calls = { n: 0 };
     const r2 = await evaluateJudgeOnDataset({ ...base, model: fakeModel(calls), outFile });
     expect(calls.n).toBe(2);

@@ -4,8 +4,8 @@
  * (resumable), and summarise with `@judgekit/metrics`.
  */
 
-import { ConfigError, type PairwiseSample, type Verdict } from '@judgekit/core';
-import { appendJsonl, readJsonlIfExists } from '@judgekit/datasets';
+import { ConfigError, JudgekitError, type PairwiseSample, type Verdict } from '@judgekit/core';
+import { readJsonlIfExists } from '@judgekit/datasets';
 import type { BootstrapOptions, FailurePolicy } from '@judgekit/metrics';
 import type { RegistryParseOptions } from '@judgekit/parsers';
 import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
@@ -14,10 +14,12 @@ import {
   type EvaluationResult,
   type JudgeOrder,
   type JudgeResultRecord,
+  outcomeOf,
   recordKey,
   summarizeJudgeRecords,
 } from './judge-records.js';
 import { buildJudgeRecord, parserFor, promptHash } from './judge-text-record.js';
+import { openResultsFileWriter } from './results-file-writer.js';
 
 /** Progress of a run, passed to `onProgress` after every finished call. */
 export interface EvaluationProgress {
@@ -29,7 +31,7 @@ export interface EvaluationProgress {
   resumed: number;
   /** Parse failures so far in this session. */
   failures: number;
-  /** Failed model calls so far in this session. */
+  /** Calls with no usable response so far in this session (not scored; retried on resume). */
   errors: number;
 }
 
@@ -73,6 +75,20 @@ export interface EvaluateOnDatasetOptions {
   failurePolicy?: FailurePolicy;
   /** Bootstrap of the headline metrics. Default 1000 resamples, seed 0; `false` for none. */
   bootstrap?: BootstrapOptions | false;
+  /**
+   * Errors of earlier sessions are always retried on resume. With `retryErrors`, the calls that
+   * ended in an error in this session are also retried once more at the end of the pass.
+   */
+  retryErrors?: boolean;
+  /**
+   * Called once the existing results were checked against this run and before anything is
+   * written (e.g. to write `run.json`): a rejected resume leaves every file as it was.
+   */
+  onValidated?: () => void | Promise<void>;
+  /** Applied to every error message before it is stored (e.g. to strip credentials). */
+  redact?: (text: string) => string;
+  /** Milliseconds between `fsync`s of the results file. Default 1000. */
+  fsyncIntervalMs?: number;
 }
 
 interface Job {
@@ -85,8 +101,9 @@ interface Job {
  * as it finishes, so a crash or Ctrl-C loses nothing already answered; re-running with the same
  * options resumes. Resuming with a different prompt (template, options or data changed) is a
  * `ConfigError`, because mixing prompts in one results file would make the metrics meaningless.
- * Parse failures are kept and scored by `failurePolicy`; failed model calls are recorded with
- * `error` and retried on the next resume.
+ * Three outcomes are kept apart: verdicts; parse failures (kept with their reason and scored by
+ * `failurePolicy`); errors (no usable response after the model's retries: recorded with `error`,
+ * never scored, retried on the next resume).
  */
 export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions): Promise<EvaluationResult> {
   const { samples, model, outFile } = options;
@@ -125,7 +142,7 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
       );
     }
     records.push(r);
-    if (r.error === undefined) done.add(recordKey(r.index, r.order));
+    if (outcomeOf(r) !== 'error') done.add(recordKey(r.index, r.order));
     else done.delete(recordKey(r.index, r.order));
   }
 
@@ -137,12 +154,13 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
   const progress: EvaluationProgress = { done: resumed, total, resumed, failures: 0, errors: 0 };
   options.onProgress?.({ ...progress });
 
-  // Appends are serialised so lines never interleave.
-  let writing: Promise<void> = Promise.resolve();
-  const write = (r: JudgeResultRecord) => {
-    writing = writing.then(() => appendJsonl(outFile, [r]));
-    return writing;
-  };
+  await options.onValidated?.();
+  // One handle, batched appends: lines never interleave.
+  const writer = await openResultsFileWriter(outFile, {
+    ...(options.fsyncIntervalMs === undefined ? {} : { fsyncIntervalMs: options.fsyncIntervalMs }),
+  });
+  const redact = options.redact ?? ((t: string) => t);
+  const failedThisSession: Job[] = [];
 
   const runJob = async (job: Job): Promise<void> => {
     const sample = samples[job.index]!;
@@ -159,6 +177,8 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
     try {
       const res = await model.generate({
         messages: prompt.messages,
+        sampleId: sample.id,
+        sampleOrder: job.order,
         temperature: options.generation?.temperature ?? 0,
         ...(options.generation?.maxTokens === undefined ? {} : { maxTokens: options.generation.maxTokens }),
         ...(options.generation?.stop === undefined ? {} : { stop: options.generation.stop }),
@@ -182,35 +202,52 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
       );
       if (!record.parse.ok) progress.failures++;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = redact(error instanceof Error ? error.message : String(error));
       progress.errors++;
+      failedThisSession.push(job);
       record = {
         ...meta,
         promptHash: promptHash(prompt.raw),
         model: model.id,
         text: null,
+        outcome: 'error',
         parse: { ok: false, reason: 'model-error', message },
         verdict: null,
         verdictAsJudged: null,
         usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
         error: message,
+        errorCode: JudgekitError.isInstance(error) ? error.code : 'error',
       };
+      const status = (error as { status?: unknown }).status;
+      if (typeof status === 'number') record.errorStatus = status;
     }
     records.push(record);
-    await write(record);
+    await writer.append(record);
     progress.done++;
     options.onProgress?.({ ...progress });
   };
 
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length && !options.signal?.aborted) {
-      const job = jobs[next++]!;
-      await runJob(job);
-    }
+  const runAll = async (list: readonly Job[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length && !options.signal?.aborted) {
+        const job = list[next++]!;
+        await runJob(job);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
-  await writing;
+  try {
+    await runAll(jobs);
+    if (options.retryErrors && failedThisSession.length > 0 && !options.signal?.aborted) {
+      const again = failedThisSession.splice(0);
+      progress.done -= again.length;
+      progress.errors -= again.length;
+      await runAll(again);
+    }
+  } finally {
+    await writer.close();
+  }
 
   const summarizeOptions: Parameters<typeof summarizeJudgeRecords>[1] = {
     samples: samples.length,

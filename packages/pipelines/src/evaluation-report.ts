@@ -97,10 +97,13 @@ export function renderEvaluationReport(
   const lines: string[] = [`# ${options.title}`, ''];
   for (const p of options.intro ?? []) lines.push(p, '');
   for (const { name, result: r } of judges) {
-    const status = r.complete ? '' : ` — incomplete: ${r.counts.pending} samples pending, re-run to resume`;
+    const errors = r.counts.errors ?? 0;
+    const status = r.complete
+      ? ''
+      : ` — incomplete: ${r.counts.pending} samples pending${errors > 0 ? `, ${errors} errors` : ''}, re-run to resume`;
     lines.push(
       `${name}: template \`${r.templateId}\` (output format \`${r.outputFormat}\`, ${r.parseMode} parsing), ` +
-        `${r.counts.judged} of ${r.counts.samples} samples judged, ${r.counts.labelled} with a reference label; ` +
+        `judged ${r.counts.judged}/${r.counts.samples}${errors > 0 ? `, ${errors} errors (no usable response: not scored)` : ''}, ${r.counts.labelled} with a reference label; ` +
         `parse failures scored with \`failurePolicy: '${r.failurePolicy}'\`${status}.`,
       '',
     );
@@ -147,7 +150,15 @@ export function renderEvaluationReport(
       .join(', ');
     lines.push(
       `${name} parse failures: ${pf.total} in the original order${r.counts.judgedSwapped > 0 ? `, ${pf.swappedTotal} swapped` : ''}${reasons ? ` (${reasons})` : ''}.` +
-        (r.counts.modelErrors > 0 ? ` Failed model calls: ${r.counts.modelErrors} (retried on resume).` : ''),
+        (r.counts.modelErrors > 0
+          ? ` Errors (no usable response, not scored, retried on resume): ${r.counts.modelErrors}${
+              r.errors
+                ? ` (${Object.entries(r.errors.byCode)
+                    .map(([k, v]) => `\`${k}\` ${v}`)
+                    .join(', ')})`
+                : ''
+            }.`
+          : ''),
     );
     if (r.swap) {
       const s = r.swap;

@@ -17,6 +17,7 @@ import { type BootstrapOptions, type FailurePolicy, majorityVote } from '@judgek
 import { type EvaluationReportOptions, renderEvaluationReport } from './evaluation-report.js';
 import type { EvaluationResult, JudgeResultRecord } from './judge-records.js';
 import { summarizeJudgeRecords } from './judge-records.js';
+import type { RunFingerprint } from './run-identity.js';
 
 /** Dataset formats `loadPairwiseDataset` reads. */
 export const PAIRWISE_DATASET_FORMATS = ['pandalm', 'judgelm', 'llmbar'] as const;
@@ -95,6 +96,8 @@ export interface EvaluationRunInfo {
   data?: string;
   format?: string;
   labelSource?: string;
+  /** Everything that can change a judgment; a resume with another fingerprint is refused. */
+  fingerprint?: RunFingerprint;
 }
 
 /** Paths of the files in a run directory. */

@@ -33,17 +33,43 @@ export {
 } from './evaluation-run-files.js';
 export type { JudgeModel, JudgeRequest, JudgeResponse } from './judge-model.js';
 export {
+  type ErrorExample,
+  type ErrorSummary,
   type EvaluationCounts,
   type EvaluationResult,
   type FailureExample,
   type JudgeOrder,
+  type JudgeOutcome,
   type JudgeResultRecord,
+  outcomeOf,
   type ParseFailureSummary,
   recordKey,
   type StoredParse,
   type SummarizeOptions,
   summarizeJudgeRecords,
 } from './judge-records.js';
+export {
+  loadPandaLmReplayJudge,
+  PANDALM_RECORDED_JUDGES,
+  type PandaLmRecordedJudge,
+} from './pandalm-replay-judge.js';
+export {
+  type ParseFailureCheck,
+  type ParseFailureCheckOptions,
+  checkParseFailureRate,
+} from './parse-failure-check.js';
+export {
+  openResultsFileWriter,
+  type ResultsFileWriter,
+  type ResultsFileWriterOptions,
+} from './results-file-writer.js';
+export {
+  checkRunFingerprint,
+  datasetContentHash,
+  fingerprintDifferences,
+  type RunFingerprint,
+  redactUrl,
+} from './run-identity.js';
 export { type BuildRecordInput, buildJudgeRecord, parserFor, promptHash } from './judge-text-record.js';
 export {
   createProgressBar,
@@ -64,7 +90,11 @@ export {
 export {
   createFileCache,
   createOpenAICompatibleModel,
+  createReplayJudgeModel,
+  createRoundRobinModel,
   type OpenAICompatibleModelOptions,
+  type ReplayJudgeModelOptions,
+  type ReplayOutput,
 } from '@judgekit/models';
 /** Prompt templates by id (re-exported from `@judgekit/prompts` for the CLI). */
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';

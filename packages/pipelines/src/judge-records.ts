@@ -17,6 +17,13 @@ import type { Judgment } from '@judgekit/parsers';
 /** Which presentation order a record judged: the dataset's, or with the two answers swapped. */
 export type JudgeOrder = 'original' | 'swapped';
 
+/**
+ * The outcome of one judgment, kept apart everywhere: `verdict` (the text parsed to a verdict),
+ * `parse-failure` (model text we could not read; the reason is in `parse`), `error` (no usable
+ * response: HTTP failure after retries, malformed body, timeout). Errors are never scored.
+ */
+export type JudgeOutcome = 'verdict' | 'parse-failure' | 'error';
+
 /** The parse outcome stored in a record (the raw text is in `text`). */
 export type StoredParse =
   | { ok: true; judgment: Judgment; recoveredBy: readonly string[] }
@@ -47,7 +54,12 @@ export interface JudgeResultRecord {
   reasoningContent?: string;
   /** The assistant prefill the completion continues (parsed as `prefill + text`). */
   prefill?: string;
-  /** Parse outcome; a failed model call has `{ ok: false, reason: 'model-error' }`. */
+  /**
+   * Which of the three outcomes this record is. Absent in files written before it existed: then a
+   * record with `error` is an error, else `parse.ok` decides (see {@link outcomeOf}).
+   */
+  outcome?: JudgeOutcome;
+  /** Parse outcome; a failed model call has `{ ok: false, reason: 'model-error' }` (never scored). */
   parse: StoredParse;
   verdict: Verdict | null;
   verdictAsJudged: Verdict | null;
@@ -56,8 +68,39 @@ export interface JudgeResultRecord {
   cached?: boolean;
   /** Wall time of the model call in milliseconds. */
   latencyMs?: number;
-  /** Message of a failed model call. Such records are retried when the run is resumed. */
+  /** Message of a failed model call (credentials redacted). Such records are retried on resume. */
   error?: string;
+  /** Code of the failed call's error (`model_call`, `timeout`, …) and its HTTP status, if any. */
+  errorCode?: string;
+  errorStatus?: number;
+}
+
+/** The outcome of a record, also for records written before `outcome` existed. */
+export function outcomeOf(r: Pick<JudgeResultRecord, 'outcome' | 'error' | 'parse'>): JudgeOutcome {
+  if (r.outcome !== undefined) return r.outcome;
+  if (r.error !== undefined) return 'error';
+  return r.parse.ok ? 'verdict' : 'parse-failure';
+}
+
+/** A judgment that produced no usable response, kept in the result with its message. */
+export interface ErrorExample {
+  id: string;
+  order: JudgeOrder;
+  /** Error code (`model_call`, `timeout`, …) or `'error'`. */
+  code: string;
+  message: string;
+}
+
+/** Judgments with no usable response (never scored; retried on resume). */
+export interface ErrorSummary {
+  /** Errors in the original order (samples missing from the metrics). */
+  total: number;
+  /** Errors in the swapped order. */
+  swappedTotal: number;
+  /** Counts by error code (with the HTTP status, e.g. `model_call 500`) over both orders. */
+  byCode: Record<string, number>;
+  /** The first 20 errors with their messages. */
+  examples: ErrorExample[];
 }
 
 /** A parse failure kept in the result with its raw text (truncated to 2,000 characters). */
@@ -68,13 +111,13 @@ export interface FailureExample {
   raw: string;
 }
 
-/** Parse failures (and failed model calls) of a run. */
+/** Parse failures of a run (failed model calls are not parse failures: see {@link ErrorSummary}). */
 export interface ParseFailureSummary {
   /** Failures in the original order (these enter the metrics under the failure policy). */
   total: number;
   /** Failures in the swapped order. */
   swappedTotal: number;
-  /** Counts by reason code over both orders (`model-error` for failed calls). */
+  /** Counts by reason code over both orders. */
   byReason: Record<string, number>;
   /** Every failure with its raw text, original order first. */
   examples: FailureExample[];
@@ -84,15 +127,20 @@ export interface ParseFailureSummary {
 export interface EvaluationCounts {
   /** Samples in the dataset. */
   samples: number;
-  /** Samples judged in the original order (with or without a parse). */
+  /**
+   * Samples judged in the original order: a verdict or a parse failure (a usable response). The
+   * metrics are over these; errors are not judged.
+   */
   judged: number;
   /** Samples judged in the swapped order. */
   judgedSwapped: number;
-  /** Samples not yet judged (an interrupted run). */
+  /** Samples whose original-order call ended in an error (no usable response; not scored). */
+  errors: number;
+  /** Samples with no original-order record at all (an interrupted run). */
   pending: number;
   /** Judged samples that have a reference label. */
   labelled: number;
-  /** Model calls that failed (after the backend's retries). */
+  /** Calls that ended in an error, both orders (after the backend's retries). */
   modelErrors: number;
   /** Calls served from a cache. */
   cachedCalls: number;
@@ -105,7 +153,10 @@ export interface EvaluationResult {
   model: string;
   parseMode: 'strict' | 'lenient';
   failurePolicy: FailurePolicy;
-  /** Whether every sample (and order) has a result. False after an interrupted run. */
+  /**
+   * Whether every sample (and order) has a usable result. False after an interrupted run or when
+   * some calls ended in an error.
+   */
   complete: boolean;
   counts: EvaluationCounts;
   /** `evaluateJudge` on the original-order verdicts of labelled samples; absent without labels. */
@@ -118,9 +169,11 @@ export interface EvaluationResult {
   /** JudgeLM consistency / position bias over samples judged in both orders (with `swap`). */
   swap?: SwapConsistency;
   parseFailures: ParseFailureSummary;
+  /** Calls with no usable response; never scored. */
+  errors: ErrorSummary;
   /** Token usage summed over all calls. */
   usage: Usage;
-  /** Original-order verdicts aligned with the dataset (`null`: failure or pending). */
+  /** Original-order verdicts aligned with the dataset (`null`: parse failure, error or pending). */
   predictions: (Verdict | null)[];
   /** Reference labels aligned with the dataset. */
   labels: (Verdict | null)[];
@@ -139,6 +192,7 @@ export interface SummarizeOptions {
 }
 
 const MAX_RAW = 2000;
+const MAX_ERROR_EXAMPLES = 20;
 
 /** Key of a record: sample position and order. */
 export function recordKey(index: number, order: JudgeOrder): string {
@@ -147,9 +201,11 @@ export function recordKey(index: number, order: JudgeOrder): string {
 
 /**
  * Summarise result records into an `EvaluationResult`. For each (sample, order) the last record
- * wins (a resumed run may have retried a failed call). Parse failures are passed to
- * `evaluateJudge` as failures and handled by `failurePolicy` (default `'count-separately'`:
- * always wrong, never a tie); they are never dropped silently.
+ * wins (a resumed run may have retried a failed call). The three outcomes stay apart: verdicts are
+ * scored; parse failures are passed to `evaluateJudge` as failures and handled by `failurePolicy`
+ * (default `'count-separately'`: always wrong, never a tie), never dropped silently; errors (no
+ * usable response) are never scored: they are counted in `counts.errors` / `errors` and left out
+ * of the metrics' denominators, so a flaky server cannot move the accuracy.
  */
 export function summarizeJudgeRecords(
   records: readonly JudgeResultRecord[],
@@ -172,6 +228,10 @@ export function summarizeJudgeRecords(
   let judged = 0;
   let judgedSwapped = 0;
   let modelErrors = 0;
+  let errorTotal = 0;
+  let errorSwapped = 0;
+  const errorsByCode: Record<string, number> = {};
+  const errorExamples: ErrorExample[] = [];
   let cachedCalls = 0;
   let total = 0;
   let swappedTotal = 0;
@@ -183,7 +243,21 @@ export function summarizeJudgeRecords(
     first ??= r;
     usage = addUsage(usage, r.usage);
     if (r.cached) cachedCalls++;
-    if (r.error !== undefined) modelErrors++;
+    if (outcomeOf(r) === 'error') {
+      modelErrors++;
+      const code = `${r.errorCode ?? 'error'}${r.errorStatus === undefined ? '' : ` ${r.errorStatus}`}`;
+      errorsByCode[code] = (errorsByCode[code] ?? 0) + 1;
+      if (r.order === 'original') errorTotal++;
+      else errorSwapped++;
+      if (errorExamples.length < MAX_ERROR_EXAMPLES)
+        errorExamples.push({
+          id: r.id,
+          order: r.order,
+          code,
+          message: r.error ?? (r.parse.ok ? '' : r.parse.message),
+        });
+      continue;
+    }
     if (!r.parse.ok) {
       byReason[r.parse.reason] = (byReason[r.parse.reason] ?? 0) + 1;
       const ex: FailureExample = {
@@ -203,13 +277,13 @@ export function summarizeJudgeRecords(
   }
   for (let i = 0; i < n; i++) {
     const o = latest.get(recordKey(i, 'original'));
-    if (o === undefined) continue;
+    if (o === undefined || outcomeOf(o) === 'error') continue;
     judged++;
     judgedIdx.push(i);
     predictions[i] = o.verdict;
     labels[i] = o.label;
     const s = latest.get(recordKey(i, 'swapped'));
-    if (s !== undefined) {
+    if (s !== undefined && outcomeOf(s) !== 'error') {
       judgedSwapped++;
       seq.push(o.verdict);
       rev.push(s.verdict);
@@ -229,12 +303,14 @@ export function summarizeJudgeRecords(
       samples: n,
       judged,
       judgedSwapped,
-      pending: n - judged,
+      errors: errorTotal,
+      pending: n - judged - errorTotal,
       labelled,
       modelErrors,
       cachedCalls,
     },
     parseFailures: { total, swappedTotal, byReason, examples: [...originals, ...swappedFailures] },
+    errors: { total: errorTotal, swappedTotal: errorSwapped, byCode: errorsByCode, examples: errorExamples },
     usage,
     predictions,
     labels,

@@ -73,6 +73,7 @@ export function buildJudgeRecord(
     model: input.model,
     label: input.label,
     text: input.text,
+    outcome: parse.ok ? 'verdict' : 'parse-failure',
     parse,
     verdict: asJudged === null ? null : input.order === 'swapped' ? swapVerdict(asJudged) : asJudged,
     verdictAsJudged: asJudged,

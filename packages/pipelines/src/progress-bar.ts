@@ -20,7 +20,11 @@ export interface ProgressBarOptions {
   label?: string;
   /** Minimum milliseconds between redraws on a TTY. Default 100. */
   ttyIntervalMs?: number;
-  /** Milliseconds between plain lines when not a TTY. Default 10,000. */
+  /**
+   * Milliseconds between plain lines when not a TTY. Default 10,000. A timer prints the current
+   * count at this interval even when no update arrives (slow calls), so a log never shows a stale
+   * count; the timer does not keep the process alive.
+   */
   lineIntervalMs?: number;
   /** Clock in milliseconds (for tests). Default `Date.now`. */
   now?: () => number;
@@ -74,6 +78,15 @@ export function createProgressBar(total: number, options: ProgressBarOptions = {
     return `${label}[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`;
   };
 
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const tick = () => {
+    if (finished) return;
+    const t = now();
+    if (t - lastDraw < lineInterval) return;
+    lastDraw = t;
+    stream.write(`${text(current, lastNote, false)}\n`);
+  };
+
   return {
     update(done, note = '') {
       if (finished) return;
@@ -83,6 +96,10 @@ export function createProgressBar(total: number, options: ProgressBarOptions = {
       if (start === undefined) {
         start = t;
         startDone = done;
+        if (!tty) {
+          timer = setInterval(tick, lineInterval);
+          timer.unref?.();
+        }
       }
       if (tty) {
         if (t - lastDraw < ttyInterval && done < total) return;
@@ -96,6 +113,7 @@ export function createProgressBar(total: number, options: ProgressBarOptions = {
     finish(note) {
       if (finished) return;
       finished = true;
+      if (timer !== undefined) clearInterval(timer);
       if (start === undefined) {
         start = now();
         startDone = current;

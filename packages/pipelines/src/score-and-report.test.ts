@@ -1,5 +1,5 @@
 import { evaluateJudge } from '@judgekit/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderEvaluationReport } from './evaluation-report.js';
 import { createProgressBar } from './progress-bar.js';
 import { scoreJudgeOutputs } from './score-judge-outputs.js';
@@ -126,5 +126,25 @@ describe('createProgressBar', () => {
     expect(chunks.every((c) => !c.includes('\r') && c.endsWith('\n'))).toBe(true);
     expect(chunks.length).toBe(6 + 1);
     expect(chunks.at(-1)).toMatch(/^50\/100 {2}50% 10\.0\/s ETA 0:05\n$/);
+  });
+
+  it('prints the real count on a timer when not a TTY, even with no update for a long time', () => {
+    vi.useFakeTimers();
+    try {
+      const { chunks, s } = stream(false);
+      const bar = createProgressBar(40, { stream: s, now: () => Date.now(), lineIntervalMs: 10_000 });
+      bar.update(0);
+      for (let i = 1; i <= 38; i++) bar.update(i);
+      expect(chunks).toEqual(['0/40   0% 0.0/s ETA --:--\n']);
+      vi.advanceTimersByTime(110_000);
+      expect(chunks.length).toBeGreaterThan(5);
+      expect(chunks.slice(1).every((c) => c.startsWith('38/40 '))).toBe(true);
+      bar.finish();
+      const n = chunks.length;
+      vi.advanceTimersByTime(60_000);
+      expect(chunks.length).toBe(n);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
