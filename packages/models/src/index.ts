@@ -15,6 +15,20 @@ export {
   createCausalLmLogProbScorer,
   tokenLogProbsFromLogits,
 } from './causal-lm-log-prob-scorer.js';
+export {
+  type MaxTokensField,
+  OPENAI_DEFAULT_BASE_URL,
+  type OpenAIEnvDefaults,
+  openAIEnvDefaults,
+  type ReasoningSource,
+  requestBodyFields,
+  type SplitReply,
+  type StructuredOutputMode,
+  splitReasoning,
+  splitThinkBlock,
+  structuredOutputBody,
+  type ThinkBlocks,
+} from './chat-completion-fields.js';
 export { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
 export {
   createFakeJudgeModel,
@@ -22,7 +36,7 @@ export {
   type FakeJudgeModelOptions,
   type FakeJudgeOutput,
 } from './fake-judge-model.js';
-export type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+export type { GenerateRequest, GenerateResponse, JudgeModel, ResponseFormat } from './judge-model.js';
 export {
   type ClassifierLogits,
   createOnnxSequenceClassifier,
