@@ -50,6 +50,7 @@ export {
   addUsage,
   type ChatMessage,
   emptyUsage,
+  type NamedUsage,
   type PairwiseSample,
   type ScorePair,
   type SingleAnswerSample,
@@ -60,4 +61,5 @@ export {
   type Verdict,
   VERDICTS,
   verdictFromScores,
+  withUsageNames,
 } from './types.js';
