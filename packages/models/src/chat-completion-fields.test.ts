@@ -156,3 +156,21 @@ describe('reasoning kept apart from the answer', () => {
     });
   });
 });
+
+describe('asJudgeModel', () => {
+  it('passes a JudgeModel through, wraps an AI SDK model, and names the fix for a client or a name', async () => {
+    const { asJudgeModel } = await import('./as-judge-model.js');
+    const m = createOpenAICompatibleModel({ baseURL: server.baseURL, model: 'm' });
+    expect(asJudgeModel(m)).toBe(m);
+    const lm = {
+      specificationVersion: 'v3',
+      provider: 'p',
+      modelId: 'x',
+      doGenerate: async () => ({ content: [] }),
+    };
+    expect(asJudgeModel(lm).id).toBe('p:x');
+    const client = { chat: { completions: { create: async () => ({}) } } };
+    expect(() => asJudgeModel(client as never)).toThrow(/createOpenAIClientModel/);
+    expect(() => asJudgeModel('gpt-4o' as never)).toThrow(/createOpenAICompatibleModel/);
+  });
+});

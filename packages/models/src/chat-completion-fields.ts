@@ -5,6 +5,7 @@
  * and answer text.
  */
 
+import type { Usage } from '@judgekit/core';
 import type { GenerateRequest, ResponseFormat } from './judge-model.js';
 
 /**
@@ -88,7 +89,7 @@ export function structuredOutputBody(
 }
 
 /** Where `reasoningContent` came from. */
-export type ReasoningSource = 'reasoning_content' | 'reasoning' | 'think-tags';
+export type ReasoningSource = 'reasoning_content' | 'reasoning' | 'think-tags' | 'provider';
 
 /** A reply split into answer and reasoning. */
 export interface SplitReply {
@@ -132,4 +133,29 @@ export function splitReasoning(
   if (typeof fields.reasoning === 'string')
     return { text: content, reasoningContent: fields.reasoning, reasoningSource: 'reasoning' };
   return splitThinkBlock(content, thinkBlocks);
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** judgekit `Usage` (both naming schemes) from an OpenAI `usage` object (missing counts → 0). */
+export function openAIUsage(raw: unknown): Usage {
+  const u = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const input = finite(u.prompt_tokens) ?? 0;
+  const output = finite(u.completion_tokens) ?? 0;
+  const usage: Usage = {
+    promptTokens: input,
+    completionTokens: output,
+    totalTokens: finite(u.total_tokens) ?? input + output,
+    inputTokens: input,
+    outputTokens: output,
+  };
+  const pd = u.prompt_tokens_details as Record<string, unknown> | null | undefined;
+  const cached = pd && typeof pd === 'object' ? finite(pd.cached_tokens) : undefined;
+  if (cached !== undefined) usage.cachedTokens = cached;
+  const cd = u.completion_tokens_details as Record<string, unknown> | null | undefined;
+  const reasoning = cd && typeof cd === 'object' ? finite(cd.reasoning_tokens) : undefined;
+  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  return usage;
 }

@@ -10,6 +10,14 @@
  */
 
 export {
+  type AiSdkJudgeModelOptions,
+  type AiSdkLanguageModel,
+  aiSdkUsage,
+  createAiSdkJudgeModel,
+  isAiSdkLanguageModel,
+} from './ai-sdk-model.js';
+export { asJudgeModel, type JudgeModelLike } from './as-judge-model.js';
+export {
   type CausalLmLogProbScorer,
   type CausalLmLogProbScorerOptions,
   createCausalLmLogProbScorer,
@@ -20,6 +28,7 @@ export {
   OPENAI_DEFAULT_BASE_URL,
   type OpenAIEnvDefaults,
   openAIEnvDefaults,
+  openAIUsage,
   type ReasoningSource,
   requestBodyFields,
   type SplitReply,
@@ -44,6 +53,12 @@ export {
   type OnnxSequenceClassifierOptions,
   type TextPair,
 } from './onnx-sequence-classifier.js';
+export {
+  createOpenAIClientModel,
+  isOpenAIClient,
+  type OpenAIClientLike,
+  type OpenAIClientModelOptions,
+} from './openai-client-model.js';
 export {
   createOpenAICompatibleModel,
   type GenerateDefaults,

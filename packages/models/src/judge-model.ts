@@ -49,8 +49,8 @@ export interface GenerateResponse {
    * `message.reasoning`, or a leading `<think>…</think>` block split off the content.
    */
   reasoningContent?: string;
-  /** Where `reasoningContent` came from (`'reasoning_content'`, `'reasoning'` or `'think-tags'`). */
-  reasoningSource?: 'reasoning_content' | 'reasoning' | 'think-tags';
+  /** Where `reasoningContent` came from: a server field, a split `<think>` block, or an SDK's own reasoning part (`'provider'`). */
+  reasoningSource?: 'reasoning_content' | 'reasoning' | 'think-tags' | 'provider';
   /** Token counts; zeros when the backend reported none. */
   usage: Usage;
   /** Why generation stopped (`stop`, `length`, …) as the backend reported it. */
