@@ -265,7 +265,7 @@ export function juryAgreement(results: readonly JuryResult[]): JuryAgreement {
       skipped++;
       continue;
     }
-    r.jurors.forEach((j, k) => raters[k]!.push(j.result.verdict as Verdict));
+    for (const [k, j] of r.jurors.entries()) raters[k]!.push(j.result.verdict as Verdict);
   }
   const items = results.length - skipped;
   return {
