@@ -94,7 +94,13 @@ export interface JuryResult {
 }
 
 function isJuror(value: JudgeModelLike | Juror): value is Juror {
-  return typeof value === 'object' && value !== null && 'model' in value && !('generate' in value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'model' in value &&
+    !('generate' in value) &&
+    !('doGenerate' in value)
+  );
 }
 
 function formatName(format: string | PromptTemplate | undefined): string | undefined {
