@@ -82,6 +82,20 @@ describe('grade() against a local server', () => {
     expect(toAutoevalsScore(r as never).score).toBe(0.75);
   });
 
+  it('JudgeLM single-answer grading: forced "10" prefill, the reference as Assistant 1', async () => {
+    server = await startChatServer(() => ' 7\nMostly right.');
+    const r = await grade({
+      model: model(server),
+      format: 'judgelm/single',
+      question: 'q',
+      answer: 'ANS',
+      reference: 'REF',
+    });
+    expect(r).toMatchObject({ status: 'score', score: 7, rationale: 'Mostly right.', scale: [1, 10] });
+    expect(r.call.prefill).toBe('10');
+    expect(userText(server.bodies[0]!)).toContain('REF');
+  });
+
   it('a pairwise template is an error; gradeMany keeps order and reports progress', async () => {
     server = await startChatServer((b) => `Rating: [[${userText(b).includes('good') ? 9 : 3}]]`);
     await expect(

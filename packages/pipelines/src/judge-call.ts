@@ -85,6 +85,13 @@ export interface CallSettings {
   parseOptions: RegistryParseOptions;
 }
 
+/**
+ * Formats whose parser reads the continuation alone and accounts for the prefill itself (JudgeLM
+ * single-answer: `parseJudgeLmSingle` adds the forced `10`). Every other format is parsed as
+ * prefill + completion, as the evaluation pipeline does (JudgeLRM's strict reading needs its `<think>`).
+ */
+const PARSES_CONTINUATION = new Set(['judgelm-single']);
+
 function errorOf(error: unknown): JudgeCallError {
   if (JudgekitError.isInstance(error)) {
     const out: JudgeCallError = { code: error.code, message: error.message };
@@ -145,7 +152,7 @@ export async function runJudgeCall(
     };
   }
 
-  let parsedText = (prompt.prefill ?? '') + res.text;
+  let parsedText = (PARSES_CONTINUATION.has(prompt.outputFormat) ? '' : (prompt.prefill ?? '')) + res.text;
   let rationale: string | null = null;
   let structured: StructuredOutcome | undefined;
   if (form !== undefined) {

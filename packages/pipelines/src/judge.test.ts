@@ -182,6 +182,37 @@ describe('judge() against a local OpenAI-compatible server', () => {
   });
 });
 
+describe('templates with an assistant prefill', () => {
+  it('JudgeLRM: the <think> prefill is sent for continuation and parsed with the completion', async () => {
+    server = await startChatServer(() => 'Paris is the capital.</think><answer>9</answer><answer>2</answer>');
+    const r = await judge({
+      model: model(server),
+      format: 'judgelrm/pair',
+      question: Q,
+      answers: [GOOD, BAD],
+    });
+    expect(r).toMatchObject({
+      status: 'verdict',
+      verdict: 'answer1',
+      scores: [9, 2],
+      rationale: 'Paris is the capital.',
+    });
+    expect(r.calls[0]!.prefill).toBe('<think>');
+    const body = server.bodies[0]!;
+    expect(body).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
+    expect((body.messages as { role: string }[]).at(-1)!.role).toBe('assistant');
+    // strict (upstream) reading needs the prefilled <think> in front of the completion
+    const strict = await judge({
+      model: model(server),
+      format: 'judgelrm/pair',
+      parseMode: 'strict',
+      question: Q,
+      answers: [GOOD, BAD],
+    });
+    expect(strict).toMatchObject({ status: 'verdict', verdict: 'answer1' });
+  });
+});
+
 describe('structured output', () => {
   it('sends the JSON schema and reads a JSON reply', async () => {
     server = await startChatServer(() => JSON.stringify({ explanation: 'Paris is right.', verdict: 'A' }));
@@ -289,6 +320,26 @@ describe('judgeMany()', () => {
     expect(results[0]!.status).toBe('verdict');
     for (const r of results.slice(1))
       expect(r).toMatchObject({ status: 'error', error: { code: 'aborted' } });
+  });
+
+  it('a panel batch aborted midway resolves with aborted jury results', async () => {
+    const controller = new AbortController();
+    server = await startChatServer((b, n) => {
+      if (n === 2) controller.abort();
+      return n < 2 ? prefersParis(b) : 'hang';
+    });
+    const items = Array.from({ length: 3 }, (_, i) => ({
+      question: `${i}`,
+      answers: [GOOD, BAD] as [string, string],
+    }));
+    const results = await judgeMany(items, {
+      model: [model(server, 'a'), model(server, 'b')],
+      concurrency: 1,
+      abortSignal: controller.signal,
+    });
+    expect(results[0]).toMatchObject({ status: 'verdict', verdict: 'answer1', rule: 'majority' });
+    for (const r of results.slice(1))
+      expect(r).toMatchObject({ status: 'error', jurors: [], error: { code: 'aborted' } });
   });
 
   it('rejects bad items before any call', async () => {
