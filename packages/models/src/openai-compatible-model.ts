@@ -57,6 +57,7 @@ export interface OpenAICompatibleModelOptions {
   /**
    * A leading `<think>…</think>` block in the content, when the server sent no
    * `reasoning_content`: moved to `reasoningContent` (`'split'`, default) or kept (`'keep'`).
+   * Not part of the cache key: cached responses keep the form they were stored in.
    */
   thinkBlocks?: ThinkBlocks;
   /** Maximum requests in flight from this model (default 8). Ignored when `limiter` is given. */
