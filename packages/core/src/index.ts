@@ -51,6 +51,7 @@ export {
   addUsage,
   type ChatMessage,
   emptyUsage,
+  type NamedUsage,
   type PairwiseSample,
   type ScorePair,
   type SingleAnswerSample,
@@ -61,4 +62,5 @@ export {
   type Verdict,
   VERDICTS,
   verdictFromScores,
+  withUsageNames,
 } from './types.js';

@@ -48,11 +48,21 @@ export interface ChatMessage {
   content: string;
 }
 
-/** Token counts of one model call or of many added together. */
+/**
+ * Token counts of one model call or of many added together. `inputTokens` / `outputTokens` are
+ * the AI SDK's names for `promptTokens` / `completionTokens` (same numbers); `withUsageNames`
+ * fills both. Prefer the new names in new code: the old ones stay as aliases through 0.x.
+ */
 export interface Usage {
+  /** Prompt tokens. Alias of {@link Usage.inputTokens}, kept for compatibility. */
   promptTokens: number;
+  /** Completion tokens. Alias of {@link Usage.outputTokens}, kept for compatibility. */
   completionTokens: number;
   totalTokens: number;
+  /** Input (prompt) tokens, as the AI SDK names them; equal to `promptTokens` when present. */
+  inputTokens?: number;
+  /** Output (completion) tokens, as the AI SDK names them; equal to `completionTokens` when present. */
+  outputTokens?: number;
   /** Tokens served from a prompt cache, when the backend reports them. */
   cachedTokens?: number;
   /** Reasoning tokens, when the backend reports them separately. */
@@ -64,6 +74,17 @@ export function emptyUsage(): Usage {
   return { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 }
 
+/** Usage with both naming schemes filled: `inputTokens` / `outputTokens` always present. */
+export type NamedUsage = Usage & { inputTokens: number; outputTokens: number };
+
+/**
+ * The same counts with `inputTokens` / `outputTokens` set from `promptTokens` /
+ * `completionTokens` (the old names are the source of truth while both exist).
+ */
+export function withUsageNames(usage: Usage): NamedUsage {
+  return { ...usage, inputTokens: usage.promptTokens, outputTokens: usage.completionTokens };
+}
+
 /** Sum two usage records; optional counts are kept when either side has them. */
 export function addUsage(a: Usage, b: Usage): Usage {
   const out: Usage = {
@@ -71,6 +92,10 @@ export function addUsage(a: Usage, b: Usage): Usage {
     completionTokens: a.completionTokens + b.completionTokens,
     totalTokens: a.totalTokens + b.totalTokens,
   };
+  if (a.inputTokens !== undefined || b.inputTokens !== undefined) {
+    out.inputTokens = out.promptTokens;
+    out.outputTokens = out.completionTokens;
+  }
   if (a.cachedTokens !== undefined || b.cachedTokens !== undefined) {
     out.cachedTokens = (a.cachedTokens ?? 0) + (b.cachedTokens ?? 0);
   }

@@ -10,11 +10,34 @@
  */
 
 export {
+  type AiSdkJudgeModelOptions,
+  type AiSdkLanguageModel,
+  aiSdkUsage,
+  createAiSdkJudgeModel,
+  isAiSdkLanguageModel,
+} from './ai-sdk-model.js';
+export { asJudgeModel, type JudgeModelLike } from './as-judge-model.js';
+export {
   type CausalLmLogProbScorer,
   type CausalLmLogProbScorerOptions,
   createCausalLmLogProbScorer,
   tokenLogProbsFromLogits,
 } from './causal-lm-log-prob-scorer.js';
+export {
+  type MaxTokensField,
+  OPENAI_DEFAULT_BASE_URL,
+  type OpenAIEnvDefaults,
+  openAIEnvDefaults,
+  openAIUsage,
+  type ReasoningSource,
+  requestBodyFields,
+  type SplitReply,
+  type StructuredOutputMode,
+  splitReasoning,
+  splitThinkBlock,
+  structuredOutputBody,
+  type ThinkBlocks,
+} from './chat-completion-fields.js';
 export { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
 export {
   createFakeJudgeModel,
@@ -22,7 +45,7 @@ export {
   type FakeJudgeModelOptions,
   type FakeJudgeOutput,
 } from './fake-judge-model.js';
-export type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+export type { GenerateRequest, GenerateResponse, JudgeModel, ResponseFormat } from './judge-model.js';
 export {
   type ClassifierLogits,
   createOnnxSequenceClassifier,
@@ -30,6 +53,12 @@ export {
   type OnnxSequenceClassifierOptions,
   type TextPair,
 } from './onnx-sequence-classifier.js';
+export {
+  createOpenAIClientModel,
+  isOpenAIClient,
+  type OpenAIClientLike,
+  type OpenAIClientModelOptions,
+} from './openai-client-model.js';
 export {
   createOpenAICompatibleModel,
   type GenerateDefaults,

@@ -31,14 +31,33 @@ export interface GenerateRequest {
   sampleId?: string;
   /** Which presentation of the sample this is (answers in dataset order or swapped); as `sampleId`. */
   sampleOrder?: 'original' | 'swapped';
+  /**
+   * Ask for JSON following a schema (structured output / guided decoding). Backends without it
+   * ignore the field; callers must still parse the text (the plain-text parser is the fallback).
+   */
+  responseFormat?: ResponseFormat;
+}
+
+/** A request for JSON output that follows a JSON Schema. */
+export interface ResponseFormat {
+  type: 'json';
+  /** The JSON Schema the output must follow. */
+  schema: Record<string, unknown>;
+  /** Schema name (OpenAI `json_schema.name`); default `'judgment'`. */
+  name?: string;
 }
 
 /** What a judge model returned for one `GenerateRequest`. Verdicts are not parsed here. */
 export interface GenerateResponse {
   /** The completion text (`choices[0].message.content`); `''` when the server sent `null`. */
   text: string;
-  /** Reasoning text kept apart by the server (`message.reasoning_content`, or `message.reasoning`). */
+  /**
+   * Reasoning text kept apart from the answer: the server's `message.reasoning_content` or
+   * `message.reasoning`, or a leading `<think>…</think>` block split off the content.
+   */
   reasoningContent?: string;
+  /** Where `reasoningContent` came from: a server field, a split `<think>` block, or an SDK's own reasoning part (`'provider'`). */
+  reasoningSource?: 'reasoning_content' | 'reasoning' | 'think-tags' | 'provider';
   /** Token counts; zeros when the backend reported none. */
   usage: Usage;
   /** Why generation stopped (`stop`, `length`, …) as the backend reported it. */

@@ -9,6 +9,14 @@ import {
   TimeoutError,
   type Usage,
 } from '@judgekit/core';
+import {
+  type MaxTokensField,
+  openAIEnvDefaults,
+  requestBodyFields,
+  type StructuredOutputMode,
+  splitReasoning,
+  type ThinkBlocks,
+} from './chat-completion-fields.js';
 import { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
 import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
@@ -20,16 +28,38 @@ export type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signa
 
 /** Options of `createOpenAICompatibleModel`. */
 export interface OpenAICompatibleModelOptions {
-  /** Base URL up to and including the version, e.g. `http://127.0.0.1:8000/v1`; `/chat/completions` is appended. */
-  baseURL: string;
+  /**
+   * Base URL up to and including the version, e.g. `http://127.0.0.1:8000/v1`; `/chat/completions`
+   * is appended. Default: `OPENAI_BASE_URL`, else `https://api.openai.com/v1` (as the OpenAI SDK).
+   */
+  baseURL?: string;
   /** Served model name (the request's `model` field). */
   model: string;
   /** `JudgeModel.id` (and cache-key model id); default `model`. */
   id?: string;
-  /** Bearer token. Never logged, never part of an error message or a cache key. */
+  /**
+   * Bearer token. Never logged, never part of an error message or a cache key. Default: the
+   * variable named by `apiKeyEnv`, else `OPENAI_API_KEY` when set (as the OpenAI SDK); `''` sends none.
+   */
   apiKey?: string;
   /** Name of an environment variable holding the bearer token (read once, at creation). */
   apiKeyEnv?: string;
+  /**
+   * Body field of `maxTokens` (default `'max_tokens'`); `'max_completion_tokens'` for OpenAI
+   * reasoning models (o1, o3, gpt-5), which reject `max_tokens`.
+   */
+  maxTokensField?: MaxTokensField;
+  /**
+   * How a request's `responseFormat` is sent (default `'response-format'`: OpenAI / vLLM / SGLang
+   * `response_format` with a JSON schema; `'guided-json'` for older vLLM; `'none'` to drop it).
+   */
+  structuredOutput?: StructuredOutputMode;
+  /**
+   * A leading `<think>…</think>` block in the content, when the server sent no
+   * `reasoning_content`: moved to `reasoningContent` (`'split'`, default) or kept (`'keep'`).
+   * Not part of the cache key: cached responses keep the form they were stored in.
+   */
+  thinkBlocks?: ThinkBlocks;
   /** Maximum requests in flight from this model (default 8). Ignored when `limiter` is given. */
   concurrency?: number;
   /** A limiter shared with other models, to bound the total load on one server. */
@@ -97,11 +127,16 @@ const retryAfterOf = new WeakMap<Error, number>();
  * core `TimeoutError` when the last attempt timed out; core `AbortedError` when `request.signal` aborts.
  */
 export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): JudgeModel {
+  const env = openAIEnvDefaults();
+  const baseURL = options.baseURL ?? env.baseURL;
   let url: string;
   try {
-    url = `${new URL(options.baseURL).href.replace(/\/+$/, '')}/chat/completions`;
+    url = `${new URL(baseURL).href.replace(/\/+$/, '')}/chat/completions`;
   } catch {
-    throw new InvalidArgumentError('baseURL', `not a valid URL: ${JSON.stringify(options.baseURL)}`);
+    throw new InvalidArgumentError(
+      'baseURL',
+      `not a valid URL: ${JSON.stringify(baseURL)}${options.baseURL === undefined ? ' (from OPENAI_BASE_URL)' : ''}`,
+    );
   }
   if (typeof options.model !== 'string' || options.model === '') {
     throw new InvalidArgumentError('model', 'must be a non-empty string (the served model name)');
@@ -115,6 +150,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       );
     }
   }
+  if (apiKey === undefined && options.apiKeyEnv === undefined) apiKey = env.apiKey;
+  if (apiKey === '') apiKey = undefined;
+  const bodyFieldOptions = {
+    maxTokensField: options.maxTokensField ?? 'max_tokens',
+    structuredOutput: options.structuredOutput ?? 'response-format',
+  } as const;
+  const thinkBlocks = options.thinkBlocks ?? 'split';
   const maxRetries = options.maxRetries ?? 3;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new InvalidArgumentError('maxRetries', `must be an integer >= 0, got ${maxRetries}`);
@@ -188,7 +230,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       if (ra !== undefined) retryAfterOf.set(error, ra);
       throw error;
     }
-    return parseChatCompletion(text, status, options.model, url, redact);
+    return parseChatCompletion(text, status, options.model, url, redact, thinkBlocks);
   }
 
   return {
@@ -208,7 +250,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
           return { ...hit, cached: true, latencyMs: performance.now() - started };
         }
       }
-      const body = JSON.stringify(buildBody(options.model, merged, extraBody, prefillBody));
+      const body = JSON.stringify(buildBody(options.model, merged, extraBody, prefillBody, bodyFieldOptions));
 
       let lastError: Error | undefined;
       for (let n = 0; n <= maxRetries; n++) {
@@ -246,7 +288,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
 
 function mergeDefaults(defaults: GenerateDefaults | undefined, request: GenerateRequest): GenerateRequest {
   const out: GenerateRequest = { messages: request.messages };
-  const keys = ['maxTokens', 'temperature', 'topP', 'stop', 'seed'] as const;
+  const keys = ['maxTokens', 'temperature', 'topP', 'stop', 'seed', 'responseFormat'] as const;
   for (const k of keys) {
     const v = request[k] ?? defaults?.[k];
     if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
@@ -260,6 +302,7 @@ function buildBody(
   request: GenerateRequest,
   extraBody: Record<string, unknown>,
   prefillBody: Record<string, unknown>,
+  fieldOptions: Parameters<typeof requestBodyFields>[1],
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...extraBody,
@@ -267,7 +310,7 @@ function buildBody(
     messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     stream: false,
   };
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+  Object.assign(body, requestBodyFields(request, fieldOptions));
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stop !== undefined) body.stop = request.stop;
@@ -350,6 +393,7 @@ function parseChatCompletion(
   fallbackModel: string,
   url: string,
   redact: (s: string) => string,
+  thinkBlocks: ThinkBlocks,
 ): GenerateResponse {
   const fail = (problem: string): never => {
     throw new ModelCallError(
@@ -372,15 +416,20 @@ function parseChatCompletion(
   if (!choice || typeof choice !== 'object') return fail('`choices[0]` is not an object');
   const message = choice.message as Record<string, unknown> | null | undefined;
   if (!message || typeof message !== 'object') return fail('missing `choices[0].message`');
+  const reply = splitReasoning(
+    contentText(message.content, 'choices[0].message.content', fail),
+    message,
+    thinkBlocks,
+  );
   const response: GenerateResponse = {
-    text: contentText(message.content, 'choices[0].message.content', fail),
+    text: reply.text,
     usage: parseUsage(obj.usage),
     cached: false,
     model: typeof obj.model === 'string' && obj.model !== '' ? obj.model : fallbackModel,
     latencyMs: 0,
   };
-  const reasoning = message.reasoning_content ?? message.reasoning;
-  if (typeof reasoning === 'string') response.reasoningContent = reasoning;
+  if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
+  if (reply.reasoningSource !== undefined) response.reasoningSource = reply.reasoningSource;
   if (typeof choice.finish_reason === 'string') response.finishReason = choice.finish_reason;
   return response;
 }

@@ -124,5 +124,6 @@ export function cacheKey(modelId: string, request: GenerateRequest, extra?: Reco
     seed: request.seed,
   };
   if (extra !== undefined && Object.keys(extra).length > 0) payload.extra = extra;
+  if (request.responseFormat !== undefined) payload.responseFormat = request.responseFormat;
   return sha256Hex(canonicalJson(payload));
 }

@@ -31,7 +31,65 @@ export {
   writeEvaluationReport,
   writeRunInfo,
 } from './evaluation-run-files.js';
+export {
+  type AutoevalsScore,
+  GRADE_SCALES,
+  type GradeErrorResult,
+  type GradeItem,
+  type GradeManyProgress,
+  type GradeOptions,
+  type GradeParseFailureResult,
+  type GradeResult,
+  type GradeScoreResult,
+  grade,
+  gradeMany,
+  toAutoevalsScore,
+} from './grade.js';
+export {
+  type BatchOptions,
+  type JudgeItem,
+  type JudgeManyOptions,
+  type JudgeManyProgress,
+  type JudgePanelOptions,
+  judge,
+  judgeMany,
+} from './judge.js';
+export type {
+  CallParse,
+  CallRecord,
+  JudgeCallError,
+  JudgeStatus,
+  StructuredOutcome,
+} from './judge-call.js';
+export {
+  getJudgeJsonForm,
+  type JudgeJsonForm,
+  listJudgeJsonForms,
+  registerJudgeJsonForm,
+} from './judge-json-forms.js';
 export type { JudgeModel, JudgeRequest, JudgeResponse } from './judge-model.js';
+export { judgeRationale } from './judge-rationale.js';
+export type {
+  JudgeCall,
+  JudgeErrorResult,
+  JudgeOptions,
+  JudgeParseFailureResult,
+  JudgeResult,
+  JudgeSettings,
+  JudgeVerdictResult,
+  SwapCombineRule,
+} from './judge-single-model.js';
+export {
+  aggregateJury,
+  type Juror,
+  type JurorResult,
+  type JuryAgreement,
+  type JuryOptions,
+  type JuryResult,
+  type JuryRule,
+  jury,
+  juryAgreement,
+} from './jury.js';
 export {
   type ErrorExample,
   type ErrorSummary,
@@ -88,10 +146,13 @@ export {
  * (re-exported so that `judgekit` needs only this package).
  */
 export {
+  createAiSdkJudgeModel,
   createFileCache,
+  createOpenAIClientModel,
   createOpenAICompatibleModel,
   createReplayJudgeModel,
   createRoundRobinModel,
+  type JudgeModelLike,
   type OpenAICompatibleModelOptions,
   type ReplayJudgeModelOptions,
   type ReplayOutput,
