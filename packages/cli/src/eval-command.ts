@@ -533,6 +533,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
           baseURL: e.url,
           model: modelName,
           concurrency,
+          // Parsers read the reply exactly as the model wrote it (upstream extractions such as
+          // JudgeLRM's pandalm-inference reading need the <think> block), so nothing is split off.
+          thinkBlocks: 'keep',
           ...(retries === undefined ? {} : { maxRetries: retries }),
           ...(timeoutS === undefined ? {} : { timeoutMs: Math.max(1, Math.round(timeoutS * 1000)) }),
           ...(apiKey === undefined ? {} : { apiKey }),
