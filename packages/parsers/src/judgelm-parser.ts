@@ -184,7 +184,7 @@ function lineScores(text: string, n: number): { scores: number[]; firstLine: boo
     const line = lines[i]!;
     if (line.length > 400) continue;
     const scores = readScoresLine(line, n);
-    if (scores !== undefined && scores.every(Number.isFinite)) return { scores, firstLine: !seenContent };
+    if (scores?.every(Number.isFinite)) return { scores, firstLine: !seenContent };
     if (line.trim() !== '') seenContent = true;
   }
   return undefined;
