@@ -155,6 +155,39 @@ describe('reward server body limit from node', () => {
     expect(reply).toMatch(/connection: close/i);
   });
 
+  it('serves extra routes through the same checks (route table)', async () => {
+    server = await createRewardServer({
+      reward: createJudgeLrmReward(),
+      token: 't',
+      logger: silentLogger,
+      routes: [
+        {
+          path: '/echo-count',
+          handle: (body) =>
+            Array.isArray((body as { items?: unknown }).items)
+              ? { ok: true, response: { n: (body as { items: unknown[] }).items.length } }
+              : { ok: false, status: 422, error: '`items` must be an array' },
+        },
+      ],
+    });
+    const post = (path: string, body: unknown, token = 't') =>
+      fetch(`${server!.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    const ok = await post('/echo-count', { items: [1, 2, 3] });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ n: 3 });
+    const bad = await post('/echo-count', { items: 'x' });
+    expect(bad.status).toBe(422);
+    expect((await post('/echo-count', { items: [] }, 'wrong')).status).toBe(401);
+    const missing = await post('/nope', {});
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/\/get_reward.*\/echo-count/);
+    expect((await post('/get_reward', { query: ['x'], labels: ['8 6'] })).status).toBe(200);
+  });
+
   it('refuses an explicit tokenEnv naming an unset variable (no silent unauthenticated server)', async () => {
     await expect(
       createRewardServer({
