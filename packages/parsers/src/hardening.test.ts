@@ -11,6 +11,7 @@ import {
 } from './judgelm-parser.js';
 import { extractJudgeLrmSolution, parseJudgeLrm, parseJudgeLrmSingle } from './judgelrm-parser.js';
 import { parseMtBenchPair, parseMtBenchPairUpstream, parseMtBenchSingle } from './mt-bench-parser.js';
+import { parsePandaLm } from './pandalm-parser.js';
 import { getParser, listParsers } from './parser-registry.js';
 import { parsePrometheusAbsolute } from './prometheus-parser.js';
 
@@ -147,6 +148,17 @@ describe('patterns that were quadratic give the right result on large inputs', (
     expect(extractJudgeLrmSolution('Assistant:<answer>3</answer> x <answer> 9 </answer>').scores).toEqual([
       3, 9,
     ]);
+  });
+  it('PandaLM lenient first-line variants (adjacent runs of spaces)', () => {
+    expect(parsePandaLm(`result${' '.repeat(190)}x`, { mode: 'lenient' }).ok).toBe(false);
+    expect(parsePandaLm('Result :   2   is better.', { mode: 'lenient' })).toMatchObject({
+      ok: true,
+      value: { verdict: 'answer2' },
+    });
+    expect(parsePandaLm('**Evaluation result:** Response 1 !', { mode: 'lenient' })).toMatchObject({
+      ok: true,
+      value: { verdict: 'answer1' },
+    });
   });
   it('a long digit run inside [[ ]] (MT-Bench strict)', () => {
     expect(parseMtBenchSingle(`[[${'1'.repeat(n)} ]]`)).toMatchObject({
