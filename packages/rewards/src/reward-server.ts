@@ -6,6 +6,12 @@
  *
  * Security: binds to 127.0.0.1 unless told otherwise; an optional bearer token (from an environment
  * variable by default) is compared in constant time; request bodies and tokens never reach the logs.
+ *
+ * Misuse: every error (4xx / 5xx) is sent after the request body has been read, so clients that
+ * write the whole body before reading (Python `http.client`, hence `requests` and OpenRLHF) see it
+ * rather than a reset; bodies over the limit are read and discarded up to `maxDrainBytes`; open
+ * connections are capped (`maxConnections`, 503 past it); each request has a time limit (408).
+ * Extra protocols plug in as {@link RewardRoute}s.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
