@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expectClose, flat, goldenCase } from '../test/golden.js';
+import { expectClose, finiteDiff, flat, goldenCase } from '../test/golden.js';
 import { SPIN_ROUNDS, spinLoss, spinRound } from './index.js';
 
 describe('spinLoss golden (uclaml/SPIN spin_loss)', () => {
@@ -33,6 +34,59 @@ describe('spinLoss golden (uclaml/SPIN spin_loss)', () => {
   it('rejects unknown loss types', () => {
     expect(() => spinLoss(inputs, { lossType: 'ipo' as 'sigmoid' })).toThrow(/SPIN loss type/);
   });
+});
+
+describe('spinLoss backward against finite differences', () => {
+  const keys = [
+    'policyRealLogps',
+    'policyGeneratedLogps',
+    'opponentRealLogps',
+    'opponentGeneratedLogps',
+  ] as const;
+  const variants = [
+    { lossType: 'sigmoid' as const, beta: 0.1 },
+    { lossType: 'sigmoid' as const, beta: 5 },
+    { lossType: 'hinge' as const, beta: 0.5 },
+    { lossType: 'sigmoid' as const, beta: 0.1, referenceFree: true },
+  ];
+  for (const opts of variants) {
+    it(JSON.stringify(opts), () => {
+      fc.assert(
+        fc.property(
+          fc.noBias(
+            fc.array(
+              fc.integer({ min: -40_000, max: 0 }).map((x) => x / 1000),
+              { minLength: 12, maxLength: 12 },
+            ),
+          ),
+          (v) => {
+            const inputs = {
+              policyRealLogps: Float64Array.from(v.slice(0, 3)),
+              policyGeneratedLogps: Float64Array.from(v.slice(3, 6)),
+              opponentRealLogps: Float64Array.from(v.slice(6, 9)),
+              opponentGeneratedLogps: Float64Array.from(v.slice(9, 12)),
+            };
+            const r = spinLoss(inputs, opts);
+            if (opts.lossType === 'hinge') {
+              // relu(1 − βΔ) has a kink at βΔ = 1: keep the samples away from it.
+              const near = r.losses.some((_l, i) => {
+                const d = r.realRewards[i]! - r.generatedRewards[i]!;
+                return Math.abs(1 - d) < 1e-3;
+              });
+              if (near) return;
+            }
+            for (const key of keys) {
+              const fd = finiteDiff((x) => spinLoss({ ...inputs, [key]: x }, opts).loss, inputs[key].slice());
+              for (let i = 0; i < 3; i++) {
+                expect(Math.abs(fd[i]! - r.grads[key][i]!), `${key}[${i}]`).toBeLessThan(1e-6);
+              }
+            }
+          },
+        ),
+        { numRuns: 60, seed: 11 },
+      );
+    });
+  }
 });
 
 describe('SPIN iteration scheme', () => {

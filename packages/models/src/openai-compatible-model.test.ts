@@ -438,7 +438,7 @@ describe('createOpenAICompatibleModel against a vLLM-like server', () => {
     [JSON.stringify({ choices: [{ finish_reason: 'stop' }] }), '`choices[0].message`'],
     [JSON.stringify({ choices: [{ message: { content: 42 } }] }), 'choices[0].message.content'],
     ['[1,2]', 'not a JSON object'],
-  ])('reports a malformed 200 body %s', async (raw, expected) => {
+  ])('reports a malformed 200 body %s (retried like a 5xx, then an error)', async (raw, expected) => {
     server.handler = (_body, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(raw);
@@ -447,10 +447,11 @@ describe('createOpenAICompatibleModel against a vLLM-like server', () => {
     const model = createOpenAICompatibleModel({ baseURL: server.baseURL, model: MODEL, sleep });
     const e = (await rejection(model.generate({ messages: user('hi') }))) as ModelCallError;
     expect(ModelCallError.isInstance(e)).toBe(true);
-    expect(e.retryable).toBe(false);
+    expect(e.retryable).toBe(true);
     expect(e.status).toBe(200);
     expect(e.message).toContain(expected);
-    expect(delays).toEqual([]);
+    expect(e.message).toContain('gave up after 4 attempts');
+    expect(delays).toHaveLength(3);
   });
 
   it('serves a repeated request from the memory cache without calling the server', async () => {
@@ -579,11 +580,11 @@ describe('createOpenAICompatibleModel against a vLLM-like server', () => {
 
   describe.each(['fetch', 'node-http'] as const)('with transport %s', (transport) => {
     it('completes, times out and aborts', async () => {
+      // Real requests get the default (generous) timeout; only the stalling server meets a short one.
       const model = createOpenAICompatibleModel({
         baseURL: server.baseURL,
         model: MODEL,
         transport,
-        timeoutMs: 100,
         maxRetries: 0,
       });
       expect((await model.generate({ messages: user('hi') })).text).toBe('echo: hi');
@@ -594,11 +595,118 @@ describe('createOpenAICompatibleModel against a vLLM-like server', () => {
           await rejection(model.generate({ messages: user('x'), signal: controller.signal })),
         ),
       ).toBe(true);
-      server.handler = () => {};
-      expect(TimeoutError.isInstance(await rejection(model.generate({ messages: user('y') })))).toBe(true);
+      server.handler = () => {}; // stalls: never answers
+      const stalled = createOpenAICompatibleModel({
+        baseURL: server.baseURL,
+        model: MODEL,
+        transport,
+        timeoutMs: 100,
+        maxRetries: 0,
+      });
+      expect(TimeoutError.isInstance(await rejection(stalled.generate({ messages: user('y') })))).toBe(true);
       server.handler = (_body, res) => vllmError(res, 400, 'bad');
       const e = (await rejection(model.generate({ messages: user('z') }))) as ModelCallError;
       expect(e.status).toBe(400);
     });
+
+    it('caps the response size without buffering it (with and without content-length)', async () => {
+      const model = createOpenAICompatibleModel({
+        baseURL: server.baseURL,
+        model: MODEL,
+        transport,
+        maxResponseBytes: 64 * 1024,
+        maxRetries: 2,
+      });
+      const big = JSON.stringify(vllmCompletion(MODEL, 'x'.repeat(200_000)));
+      server.handler = (_body, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) });
+        res.end(big);
+      };
+      const e1 = (await rejection(model.generate({ messages: user('a') }))) as ModelCallError;
+      expect(ModelCallError.isInstance(e1)).toBe(true);
+      expect(e1.retryable).toBe(false);
+      expect(e1.message).toMatch(/over maxResponseBytes \(65536 bytes\)/);
+      server.handler = (_body, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }); // chunked, no length
+        for (let i = 0; i < big.length; i += 8192) res.write(big.slice(i, i + 8192));
+        res.end();
+      };
+      const e2 = (await rejection(model.generate({ messages: user('b') }))) as ModelCallError;
+      expect(e2.message).toMatch(/over maxResponseBytes/);
+      expect(server.requests).toHaveLength(2); // not retried
+      server.handler = (_body, res) => sendJson(res, vllmCompletion(MODEL, 'small'));
+      expect((await model.generate({ messages: user('c') })).text).toBe('small');
+    });
+
+    it('limits the headers and the body phases separately (stalling server)', async () => {
+      server.handler = () => {}; // never sends headers
+      const headersModel = createOpenAICompatibleModel({
+        baseURL: server.baseURL,
+        model: MODEL,
+        transport,
+        headersTimeoutMs: 100,
+        maxRetries: 0,
+      });
+      const e1 = (await rejection(headersModel.generate({ messages: user('a') }))) as TimeoutError;
+      expect(TimeoutError.isInstance(e1)).toBe(true);
+      expect(e1.message).toMatch(/waiting for response headers\) timed out after 100 ms/);
+      server.handler = (_body, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"choices": ['); // then stalls mid-body
+      };
+      const bodyModel = createOpenAICompatibleModel({
+        baseURL: server.baseURL,
+        model: MODEL,
+        transport,
+        bodyTimeoutMs: 100,
+        maxRetries: 0,
+      });
+      const e2 = (await rejection(bodyModel.generate({ messages: user('b') }))) as TimeoutError;
+      expect(TimeoutError.isInstance(e2)).toBe(true);
+      expect(e2.message).toMatch(/reading the response body\) timed out after 100 ms/);
+    });
+  });
+
+  it('retries a malformed 2xx body like a 5xx, then succeeds', async () => {
+    const { delays, sleep } = recordingSleep();
+    server.handler = (_body, res, n) => {
+      if (n === 0) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"choices": [{"message": {"content": "trunc');
+      } else if (n === 1) sendJson(res, { object: 'chat.completion' });
+      else sendJson(res, vllmCompletion(MODEL, 'fine'));
+    };
+    const model = createOpenAICompatibleModel({
+      baseURL: server.baseURL,
+      model: MODEL,
+      maxRetries: 3,
+      sleep,
+    });
+    expect((await model.generate({ messages: user('hi') })).text).toBe('fine');
+    expect(server.requests).toHaveLength(3);
+    expect(delays).toHaveLength(2);
+  });
+
+  it('reports a malformed 2xx body as an error once the retries run out', async () => {
+    const { sleep } = recordingSleep();
+    server.handler = (_body, res) => sendJson(res, { choices: [] });
+    const model = createOpenAICompatibleModel({
+      baseURL: server.baseURL,
+      model: MODEL,
+      maxRetries: 2,
+      sleep,
+    });
+    const e = (await rejection(model.generate({ messages: user('hi') }))) as ModelCallError;
+    expect(ModelCallError.isInstance(e)).toBe(true);
+    expect(e.message).toMatch(/malformed chat completion.*`choices` is empty.*gave up after 3 attempts/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('validates the timeout and size options', () => {
+    for (const name of ['connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxResponseBytes']) {
+      expect(() => createOpenAICompatibleModel({ baseURL: server.baseURL, model: MODEL, [name]: 0 })).toThrow(
+        new RegExp(name),
+      );
+    }
   });
 });

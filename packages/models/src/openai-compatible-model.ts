@@ -68,6 +68,21 @@ export interface OpenAICompatibleModelOptions {
   maxRetries?: number;
   /** Time limit of one attempt in ms (default 120000); exceeded → core `TimeoutError` (after retries). */
   timeoutMs?: number;
+  /**
+   * Time limit for opening the connection, in ms (default: only `timeoutMs`). Applies to the
+   * built-in `node-http` transport; with `transport: 'fetch'` or an injected `fetch` the connection
+   * time counts toward `headersTimeoutMs`.
+   */
+  connectTimeoutMs?: number;
+  /** Time limit from sending the request to the response headers, in ms (default: only `timeoutMs`). */
+  headersTimeoutMs?: number;
+  /** Time limit for reading the response body once the headers arrived, in ms (default: only `timeoutMs`). */
+  bodyTimeoutMs?: number;
+  /**
+   * Largest response body accepted, in bytes (default 32 MiB). A larger one is not buffered: the
+   * attempt fails with a non-retryable `ModelCallError`.
+   */
+  maxResponseBytes?: number;
   /** Whether a timed-out attempt is retried (default true). */
   retryOnTimeout?: boolean;
   /** First retry back-off in ms (default 500); doubles per retry. */
@@ -110,6 +125,7 @@ export interface OpenAICompatibleModelOptions {
 }
 
 const DEFAULT_PREFILL_BODY = { continue_final_message: true, add_generation_prompt: false } as const;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_ERROR_CHARS = 500;
 
 /** Extra information an attempt's error carries for the retry loop. */
@@ -123,8 +139,11 @@ const retryAfterOf = new WeakMap<Error, number>();
  * optionally caches responses. It returns the raw completion text; it never parses verdicts.
  *
  * Errors: core `ModelCallError` (with `status`, `retryable` and the server's message, truncated and
- * with the api key redacted) for non-retryable HTTP errors, exhausted retries and malformed bodies;
- * core `TimeoutError` when the last attempt timed out; core `AbortedError` when `request.signal` aborts.
+ * with the api key redacted) for non-retryable HTTP errors, oversized responses and exhausted
+ * retries — a malformed 2xx body (not JSON, no `choices`, …) is retried like a 5xx and, when the
+ * retries run out, is an error, never a verdict; core `TimeoutError` when the last attempt timed out
+ * (in any phase: connect, headers, body or the whole attempt); core `AbortedError` when
+ * `request.signal` aborts.
  */
 export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): JudgeModel {
   const env = openAIEnvDefaults();
@@ -163,9 +182,21 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   }
   const timeoutMs = options.timeoutMs ?? 120_000;
   if (!(timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs', `must be > 0, got ${timeoutMs}`);
+  for (const name of ['connectTimeoutMs', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxResponseBytes'] as const) {
+    const v = options[name];
+    if (v !== undefined && !(typeof v === 'number' && v > 0))
+      throw new InvalidArgumentError(name, `must be > 0, got ${v}`);
+  }
+  const { connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs } = options;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const limiter = options.limiter ?? createConcurrencyLimiter(options.concurrency ?? 8);
   const fetchImpl =
-    options.fetch ?? (options.transport === 'fetch' ? globalThis.fetch : createNodeHttpFetch());
+    options.fetch ??
+    (options.transport === 'fetch'
+      ? globalThis.fetch
+      : createNodeHttpFetch(
+          connectTimeoutMs === undefined ? { maxResponseBytes } : { maxResponseBytes, connectTimeoutMs },
+        ));
   const wait = options.sleep ?? sleep;
   const rng = options.random ? undefined : createRng(options.seed ?? 0);
   const policy: RetryPolicy = {
@@ -196,27 +227,49 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
+    // The first timer to fire names the phase that ran out of time.
+    let timedOut: { what: string; ms: number } | undefined;
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const limit = (what: string, ms: number) => {
+      const t = setTimeout(() => {
+        timedOut ??= { what, ms };
+        controller.abort();
+      }, ms);
+      timers.push(t);
+      return t;
+    };
+    limit(`POST ${url}`, timeoutMs);
     let status: number;
     let text: string;
     let responseHeaders: Headers;
     try {
+      const headersTimer =
+        headersTimeoutMs === undefined
+          ? undefined
+          : limit(`POST ${url} (waiting for response headers)`, headersTimeoutMs);
       const res = await fetchImpl(url, { method: 'POST', headers, body, signal: controller.signal });
+      clearTimeout(headersTimer);
       status = res.status;
       responseHeaders = res.headers;
-      text = await res.text();
+      if (bodyTimeoutMs !== undefined) limit(`POST ${url} (reading the response body)`, bodyTimeoutMs);
+      text = await readBodyCapped(res, maxResponseBytes);
     } catch (error) {
       if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
-      if (timedOut) throw new TimeoutError(`POST ${url}`, timeoutMs);
+      if (timedOut) throw new TimeoutError(timedOut.what, timedOut.ms);
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === 'JUDGEKIT_CONNECT_TIMEOUT')
+        throw new TimeoutError(`connecting to ${url}`, connectTimeoutMs ?? timeoutMs);
+      if (code === 'JUDGEKIT_RESPONSE_TOO_LARGE') {
+        throw new ModelCallError(
+          `POST ${url} returned a response body over maxResponseBytes (${maxResponseBytes} bytes); not read`,
+          { retryable: false },
+        );
+      }
       throw new ModelCallError(redact(`Connection to ${url} failed: ${describeError(error)}`), {
         retryable: true,
       });
     } finally {
-      clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
       signal?.removeEventListener('abort', onAbort);
     }
     if (status < 200 || status >= 300) {
@@ -319,6 +372,42 @@ function buildBody(
   return body;
 }
 
+/**
+ * The response body as text, reading at most `maxBytes` (by `content-length`, then while
+ * streaming); a larger body throws an error with code `JUDGEKIT_RESPONSE_TOO_LARGE`.
+ */
+async function readBodyCapped(res: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    Object.assign(new Error(`response body exceeds ${maxBytes} bytes`), {
+      code: 'JUDGEKIT_RESPONSE_TOO_LARGE',
+    });
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (res.body === null || typeof res.body?.getReader !== 'function') {
+    const text = await res.text();
+    if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+    return text;
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars)`;
 }
@@ -396,9 +485,10 @@ function parseChatCompletion(
   thinkBlocks: ThinkBlocks,
 ): GenerateResponse {
   const fail = (problem: string): never => {
+    // Retried like a 5xx: a proxy or an overloaded server can cut or garble one answer.
     throw new ModelCallError(
       redact(`POST ${url} returned a malformed chat completion (HTTP ${status}): ${problem}`),
-      { status, retryable: false },
+      { status, retryable: true },
     );
   };
   let json: unknown;

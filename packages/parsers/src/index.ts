@@ -8,7 +8,13 @@
  * @packageDocumentation
  */
 
-export type { BaseParseOptions, CommonRecoveryStep, JudgeTextInput, ParseMode } from './judge-input.js';
+export type {
+  BaseParseOptions,
+  CommonRecoveryStep,
+  JudgeTextInput,
+  NonFiniteScorePolicy,
+  ParseMode,
+} from './judge-input.js';
 export {
   type JudgeLmFailureReason,
   type JudgeLmMultiParseOptions,

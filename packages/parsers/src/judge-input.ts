@@ -23,10 +23,34 @@ export type JudgeTextInput =
  */
 export type ParseMode = 'strict' | 'lenient';
 
+/**
+ * What a parser does with a score that is not a finite number (`NaN`, `±Infinity`, or an integer
+ * too large for a double), as Python's `float()` / `int()` reads `"nan"`, `"inf"`, `"7e308"`:
+ * - `'fail'` (default): the result is a typed failure `'non-finite-score'` (its message keeps the
+ *   value), never a verdict;
+ * - `'upstream'`: the upstream convention by name: the value is kept as upstream reads it and the
+ *   verdict is what upstream derives from it (e.g. JudgeLM's `nan nan` → tie).
+ */
+export type NonFiniteScorePolicy = 'fail' | 'upstream';
+
 /** Options every parser takes. */
 export interface BaseParseOptions {
   /** Parsing mode; default `'strict'`. */
   mode?: ParseMode;
+  /** Scores that are not finite: `'fail'` (default, `'non-finite-score'`) or `'upstream'`. */
+  nonFiniteScores?: NonFiniteScorePolicy;
+}
+
+/** True when some value is not a finite number. */
+export function hasNonFinite(values: readonly number[]): boolean {
+  for (const v of values) if (!Number.isFinite(v)) return true;
+  return false;
+}
+
+/** Message of a `'non-finite-score'` failure. */
+export function nonFiniteMessage(values: readonly number[]): string {
+  const shown = values.map((v) => (Number.isNaN(v) ? 'NaN' : String(v))).join(', ');
+  return `A score is not a finite number (${shown}); upstream would keep it (pass nonFiniteScores: 'upstream' for that convention).`;
 }
 
 /**
@@ -55,10 +79,51 @@ export function splitJudgeInput(input: unknown): { text: string; reasoning: stri
   return { text: '', reasoning: '', raw: input === undefined || input === null ? '' : String(input) };
 }
 
-const THINK_BLOCK = /<think>[\s\S]*?<\/think>/gi;
+const THINK_OPEN = /<think>/gi;
 const THINK_CLOSE = /<\/think>/gi;
-const THINK_UNCLOSED_TAIL = /<think>[\s\S]*$/i;
-const FENCE = /```[A-Za-z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/;
+
+/** Index of the first case-insensitive match of the literal pattern `re` (flags `gi`) at or after `from`, or -1. */
+function indexOfPattern(re: RegExp, s: string, from: number): number {
+  re.lastIndex = from;
+  const m = re.exec(s);
+  re.lastIndex = 0;
+  return m === null ? -1 : m.index;
+}
+
+/**
+ * `text.replace(/<think>[\s\S]*?<\/think>/gi, '')` in linear time: each `<think>` up to the first
+ * `</think>` after it is removed; once no `</think>` follows, nothing later can match either.
+ */
+function removeThinkBlocks(text: string): string {
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    const open = indexOfPattern(THINK_OPEN, text, pos);
+    if (open === -1) break;
+    const close = indexOfPattern(THINK_CLOSE, text, open + 7);
+    if (close === -1) break;
+    out += text.slice(pos, open);
+    pos = close + 8;
+  }
+  return pos === 0 ? text : out + text.slice(pos);
+}
+
+/**
+ * The content of the first Markdown code fence, as `/```[A-Za-z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/`
+ * captures it, in linear time (an unclosed first fence means no later fence can close either).
+ */
+function fenceContent(text: string): string | undefined {
+  const open = text.indexOf('```');
+  if (open === -1) return undefined;
+  let i = open + 3;
+  const n = text.length;
+  while (i < n && /[A-Za-z0-9_-]/.test(text[i]!)) i++;
+  while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (text[i] === '\r') i++;
+  if (text[i] === '\n') i++;
+  const close = text.indexOf('```', i);
+  return close === -1 ? undefined : text.slice(i, close);
+}
 const SPECIAL_TOKENS =
   /<\|im_end\|>|<\|im_start\|>(?:assistant|user|system)?|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\|end\|>|<\|assistant\|>|<\/s>|<s>|<unk>|<pad>|\[PAD\]|<end_of_turn>|<eos>/g;
 
@@ -68,15 +133,15 @@ const SPECIAL_TOKENS =
  * only when text remains before it.
  */
 export function stripThink(text: string): string {
-  let out = text.replace(THINK_BLOCK, '');
+  let out = removeThinkBlocks(text);
   THINK_CLOSE.lastIndex = 0;
   let lastClose = -1;
   for (let m = THINK_CLOSE.exec(out); m !== null; m = THINK_CLOSE.exec(out))
     lastClose = m.index + m[0].length;
+  THINK_CLOSE.lastIndex = 0;
   if (lastClose >= 0) out = out.slice(lastClose);
-  const tail = THINK_UNCLOSED_TAIL.exec(out);
-  if (tail !== null && tail.index > 0 && out.slice(0, tail.index).trim() !== '')
-    out = out.slice(0, tail.index);
+  const tail = indexOfPattern(THINK_OPEN, out, 0);
+  if (tail > 0 && out.slice(0, tail).trim() !== '') out = out.slice(0, tail);
   return out;
 }
 
@@ -106,9 +171,9 @@ export function cleanJudgeText(text: string, options: { keepThink?: boolean } = 
     t = t.replace(SPECIAL_TOKENS, '');
     steps.push('special-tokens');
   }
-  const fence = FENCE.exec(t);
-  if (fence !== null && fence[1]!.trim() !== '') {
-    t = fence[1]!;
+  const fence = fenceContent(t);
+  if (fence !== undefined && fence.trim() !== '') {
+    t = fence;
     steps.push('code-fence');
   }
   return { text: t.trim(), steps };
@@ -155,8 +220,11 @@ export function findJson(text: string): unknown {
 export function jsonNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string') {
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*\d+)?\s*$/.exec(v);
-    if (m) return Number(m[1]);
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:\/\s*\d+\s*)?$/.exec(v);
+    if (m) {
+      const x = Number(m[1]);
+      return Number.isFinite(x) ? x : undefined;
+    }
   }
   return undefined;
 }

@@ -23,7 +23,9 @@ import {
   findJson,
   type JudgeTextInput,
   jsonField,
+  hasNonFinite,
   jsonNumber,
+  nonFiniteMessage,
   splitJudgeInput,
   withReasoningFallback,
 } from './judge-input.js';
@@ -43,12 +45,15 @@ export interface JudgeLmScores {
  * - `wrong-token-count`: (strict) line 1 does not split into exactly N tokens on single spaces.
  * - `invalid-number`: (strict) a token is not a Python `float()` numeral.
  * - `no-scores-found`: (lenient) no reading of the text yields N scores.
+ * - `non-finite-score`: (strict) a token is a number Python's `float()` reads as `nan` / `inf`
+ *   (`"nan"`, `"inf"`, `"1e400"`); pass `nonFiniteScores: 'upstream'` to keep it as upstream does.
  */
 export type JudgeLmFailureReason =
   | 'empty-output'
   | 'wrong-token-count'
   | 'invalid-number'
-  | 'no-scores-found';
+  | 'no-scores-found'
+  | 'non-finite-score';
 
 /** Options of {@link parseJudgeLm}. */
 export interface JudgeLmParseOptions extends BaseParseOptions {
@@ -133,44 +138,76 @@ function parseScoreStrict(review: string, n: number): StrictOutcome {
 const NUM = '[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)';
 const OUT_OF_TEN = '(?:\\s*(?:\\/|out\\s+of)\\s*10(?:\\.0+)?)?';
 
-/** Scores line with any separators: optional label, optional brackets, N numbers (each maybe `/10`). */
-function scoresLineRegex(n: number): RegExp {
-  const sep = '(?:\\s*[,;|]\\s*|\\s+(?:and|vs\\.?|-)\\s+|\\s+)';
-  const nums = Array.from({ length: n }, () => `(${NUM})${OUT_OF_TEN}`).join(sep);
-  return new RegExp(
-    `^[\\s*_#>]*(?:(?:final\\s+)?(?:scores?|ratings?|result|answer)\\s*[:：=]?)?[\\s*_]*[\\[(]?\\s*${nums}\\s*[\\])]?[\\s*_.]*$`,
-    'i',
-  );
+// Sticky pieces of a scores line. The line is read left to right by these fixed patterns (no
+// pattern is built from the input and none can backtrack across pieces), so the work is linear in
+// the line whatever N is.
+const LINE_LEAD = /[\s*_#>]*/y;
+const LINE_LABEL = /(?:final\s+)?(?:scores?|ratings?|result|answer)\s*[:：=]?/iy;
+const LINE_DECOR = /[\s*_]*[[(]?\s*/y;
+const LINE_NUM = new RegExp(`(${NUM})${OUT_OF_TEN}`, 'iy');
+const LINE_SEP = /\s*[,;|]\s*|\s+(?:and|vs\.?|-)\s+(?=[-+.\d])|\s+/iy;
+const LINE_TAIL = /\s*[\])]?[\s*_.]*$/y;
+
+function sticky(re: RegExp, s: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(s);
+}
+
+/**
+ * One scores line with any separators: optional label, optional brackets, N numbers (each maybe
+ * `/10`), i.e. `^[\s*_#>]*(label)?[\s*_]*[[(]?\s*NUM(SEP NUM){N-1}\s*[\])]?[\s*_.]*$`.
+ */
+function readScoresLine(line: string, n: number): number[] | undefined {
+  let at = sticky(LINE_LEAD, line, 0)![0].length;
+  const label = sticky(LINE_LABEL, line, at);
+  if (label !== null) at += label[0].length;
+  at += sticky(LINE_DECOR, line, at)![0].length;
+  const scores: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (k > 0) {
+      const sep = sticky(LINE_SEP, line, at);
+      if (sep === null) return undefined;
+      at += sep[0].length;
+    }
+    const num = sticky(LINE_NUM, line, at);
+    if (num === null) return undefined;
+    at += num[0].length;
+    scores.push(Number(num[1]));
+  }
+  return sticky(LINE_TAIL, line, at) === null ? undefined : scores;
 }
 
 function lineScores(text: string, n: number): { scores: number[]; firstLine: boolean } | undefined {
-  const re = scoresLineRegex(n);
-  const lines = text.split(/\r?\n|\r/);
+  const lines = text.split(/\r?\n|\r/, 200);
   let seenContent = false;
-  for (let i = 0; i < lines.length && i < 200; i++) {
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.length > 400) continue;
-    const m = re.exec(line);
-    if (m !== null) {
-      const scores = m.slice(1, n + 1).map(Number);
-      if (scores.every(Number.isFinite)) return { scores, firstLine: !seenContent };
-    }
+    const scores = readScoresLine(line, n);
+    if (scores?.every(Number.isFinite)) return { scores, firstLine: !seenContent };
     if (line.trim() !== '') seenContent = true;
   }
   return undefined;
 }
 
+/** `Assistant 2: 8/10`, `Answer #1 gets 7`, `response 3's score is 9 out of 10`, … (k is group 1, the score group 2). */
+const LABELLED = new RegExp(
+  `(?:assistant|answer|response)\\s*(?:#\\s*)?(\\d+)(?![\\d.])(?:'s)?[\\s*_]*(?:(?:score|rating)[\\s*_]*)?(?:(?:[:：=\\-–]|\\bis\\b|\\bgets\\b|\\breceives\\b|\\bscores\\b)[\\s*_]*)?\\(?(${NUM})${OUT_OF_TEN}`,
+  'gi',
+);
+
 function labelledScores(text: string, n: number): number[] | undefined {
+  const byLabel = new Map<number, number>();
+  LABELLED.lastIndex = 0;
+  for (let m = LABELLED.exec(text); m !== null; m = LABELLED.exec(text)) {
+    const k = Number(m[1]);
+    if (k >= 1 && k <= n && !byLabel.has(k)) byLabel.set(k, Number(m[2]));
+  }
+  LABELLED.lastIndex = 0;
   const scores: number[] = [];
   for (let k = 1; k <= n; k++) {
-    const re = new RegExp(
-      `(?:assistant|answer|response)\\s*#?\\s*${k}(?![\\d.])(?:'s)?(?:\\s+(?:score|rating))?\\s*(?:[:：=\\-–]|\\bis\\b|\\bgets\\b|\\breceives\\b|\\bscores\\b)?[\\s*_]*\\(?(${NUM})${OUT_OF_TEN}`,
-      'i',
-    );
-    const m = re.exec(text);
-    if (m === null) return undefined;
-    const v = Number(m[1]);
-    if (!Number.isFinite(v)) return undefined;
+    const v = byLabel.get(k);
+    if (v === undefined || !Number.isFinite(v)) return undefined;
     scores.push(v);
   }
   return scores;
@@ -271,6 +308,8 @@ export function parseJudgeLm(
   }
   const r = parseScoreStrict(text, 2);
   if (!r.ok) return parseFailure(r.reason, r.message, raw);
+  if (options.nonFiniteScores !== 'upstream' && hasNonFinite(r.scores))
+    return parseFailure('non-finite-score', nonFiniteMessage(r.scores), raw);
   const scores: ScorePair = [r.scores[0]!, r.scores[1]!];
   return parseSuccess({ scores, verdict: verdictFromScores(scores, threshold) }, raw);
 }
@@ -295,7 +334,7 @@ export interface JudgeLmUpstreamResult {
  * JudgeLM's published metrics; report `result.ok === false` counts alongside.
  */
 export function parseJudgeLmUpstream(input: JudgeTextInput): JudgeLmUpstreamResult {
-  const result = parseJudgeLm(input, { mode: 'strict' });
+  const result = parseJudgeLm(input, { mode: 'strict', nonFiniteScores: 'upstream' });
   const scores: ScorePair = result.ok ? result.value.scores : [-1, -1];
   const verdictCode = VERDICT_CODES.judgelm[verdictFromScores(scores, 0)] as 1 | -1 | 0;
   return { scores, verdictCode, result };
@@ -328,9 +367,18 @@ export function parseJudgeLmMulti(
     const r = parseScoreStrict(text, n);
     if (!r.ok) return parseFailure(r.reason, r.message, raw);
     scores = r.scores;
+    if (options.nonFiniteScores !== 'upstream' && hasNonFinite(scores))
+      return parseFailure('non-finite-score', nonFiniteMessage(scores), raw);
   }
+  // NaN scores (kept only under 'upstream') are never the best; all-NaN has no best at all.
   let max = Number.NEGATIVE_INFINITY;
-  for (const s of scores) if (s > max) max = s;
+  let any = false;
+  for (const s of scores) {
+    if (Number.isNaN(s)) continue;
+    if (!any || s > max) max = s;
+    any = true;
+  }
+  if (!any) return parseFailure('non-finite-score', nonFiniteMessage(scores), raw);
   const best: number[] = [];
   scores.forEach((s, i) => {
     if (s === max) best.push(i);
@@ -363,12 +411,12 @@ export function parseJudgeLmSingle(
       return parseFailure('empty-output', 'The judge output is empty.', raw);
     const found = withReasoningFallback(text, reasoning, (t) => {
       const cleaned = cleanJudgeText(t);
-      const m = /^[\s*_]*(?:(?:score|rating)\s*[:：=]?\s*)?([-+]?\d+(?:\.\d+)?)/i.exec(cleaned.text);
+      const m = /^[\s*_]*(?:(?:score|rating)\s*(?:[:：=]\s*)?)?([-+]?\d+(?:\.\d+)?)/i.exec(cleaned.text);
       if (m !== null) {
         const v = Number(m[1]);
         if (Number.isFinite(v)) return { value: v, steps: cleaned.steps };
       }
-      const any = /([-+]?\d+(?:\.\d+)?)/.exec(cleaned.text.split(/\r?\n/)[0] ?? '');
+      const any = /([-+]?\d+(?:\.\d+)?)/.exec(cleaned.text.split(/\r?\n/, 1)[0] ?? '');
       if (any !== null && Number.isFinite(Number(any[1]))) {
         return { value: Number(any[1]), steps: [...cleaned.steps, 'scores-line-search'] };
       }
@@ -386,5 +434,7 @@ export function parseJudgeLmSingle(
       `${r.message} (parsed as prefill ${JSON.stringify(prefill)} + continuation)`,
       raw,
     );
+  if (options.nonFiniteScores !== 'upstream' && !Number.isFinite(r.scores[1]!))
+    return parseFailure('non-finite-score', nonFiniteMessage([r.scores[1]!]), raw);
   return parseSuccess({ score: r.scores[1]! }, raw);
 }

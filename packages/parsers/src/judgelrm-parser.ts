@@ -39,6 +39,8 @@ import {
   cleanJudgeText,
   type JudgeTextInput,
   splitJudgeInput,
+  hasNonFinite,
+  nonFiniteMessage,
   stripThink,
   withReasoningFallback,
 } from './judge-input.js';
@@ -91,6 +93,9 @@ export interface JudgeLrmScores {
  * - `invalid-answer-number`: (`reward`) a tag's content is not a Python `int()` (e.g. `8.5`, `eight`).
  * - `score-out-of-range`: a score outside [0, 10].
  * - `no-scores-found`: (lenient) no reading yields two scores.
+ * - `non-finite-score`: (`pandalm-inference`, `pandalm-qwen3-inference`, `judgelm-benchmark`) a
+ *   digit string too long for a double, which upstream's `float()` reads as `inf`; pass
+ *   `nonFiniteScores: 'upstream'` to keep it.
  */
 export type JudgeLrmFailureReason =
   | 'empty-output'
@@ -99,7 +104,8 @@ export type JudgeLrmFailureReason =
   | 'too-few-answer-tags'
   | 'invalid-answer-number'
   | 'score-out-of-range'
-  | 'no-scores-found';
+  | 'no-scores-found'
+  | 'non-finite-score';
 
 /** Lenient recovery steps specific to JudgeLRM (besides the shared ones and JudgeLM's). */
 export type JudgeLrmRecoveryStep =
@@ -134,21 +140,23 @@ function pySplitAt(s: string, sep: string, index: number): string | undefined {
 // 'reward': extract_solution + validate_response_structure
 // ---------------------------------------------------------------------------------------------
 
-const REWARD_ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/g;
-
 /**
  * The first `limit` matches of upstream's `re.finditer(r'<answer>(.*?)</answer>', s, re.DOTALL)`:
  * each tag's content and the index where the match starts.
  */
 function rewardAnswerMatches(s: string, limit: number): { content: string; start: number }[] {
+  // A scan with indexOf, not the regex: `<answer>` repeated with no `</answer>` would make a regex
+  // retry at every `<answer>` (quadratic); once no `</answer>` follows, no later match exists.
   const out: { content: string; start: number }[] = [];
-  if (s.indexOf('<answer>') === -1) return out;
-  REWARD_ANSWER_RE.lastIndex = 0;
-  for (let m = REWARD_ANSWER_RE.exec(s); m !== null; m = REWARD_ANSWER_RE.exec(s)) {
-    out.push({ content: m[1]!, start: m.index });
-    if (out.length >= limit) break;
+  let pos = 0;
+  while (out.length < limit) {
+    const open = s.indexOf('<answer>', pos);
+    if (open === -1) break;
+    const close = s.indexOf('</answer>', open + 8);
+    if (close === -1) break;
+    out.push({ content: s.slice(open + 8, close), start: open });
+    pos = close + 9;
   }
-  REWARD_ANSWER_RE.lastIndex = 0;
   return out;
 }
 
@@ -452,20 +460,46 @@ export function judgeLrmBenchmarkPredText(continuation: string): string {
 // lenient
 // ---------------------------------------------------------------------------------------------
 
-const ANY_ANSWER_RE = /<answer>([\s\S]*?)<\/answer>/gi;
+const ANSWER_OPEN_CI = /<answer>/gi;
+const ANSWER_CLOSE_CI = /<\/answer>/gi;
 const PLAIN_NUMBER_RE = /^\s*(\d+)\s*$/;
+// Each run of decoration is read by one quantifier (no two adjacent quantifiers share a
+// character), so a failing match backtracks linearly.
 const DECORATED_NUMBER_RE =
-  /^[\s*_`"'[(]*(?:(?:final\s+)?(?:score|rating|assistant\s*\d)\s*[:：=]?\s*)?[\s*_`"'[(]*([-+]?\d+(?:\.\d+)?)(?:\s*(?:\/|out\s+of)\s*10(?:\.0+)?)?[\s*_`"'\])]*\.?\s*$/i;
+  /^[\s*_`"'[(]*(?:(?:final\s+)?(?:score|rating|assistant\s*\d)[\s*_`"'[(:：=]*)?([-+]?\d+(?:\.\d+)?)(?:\s*(?:\/|out\s+of)\s*10(?:\.0+)?)?[\s*_`"'\])]*(?:\.\s*)?$/i;
 const TWO_NUMBERS_RE =
-  /^[^\d]*?([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*(?:[,;|]|\s|and|vs\.?|-)+\s*(?:assistant\s*2\s*[:：=]?\s*)?[\s*_]*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?[^\d]*$/i;
+  /^[^\d]*?([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?(?:[,;|\s]|and|vs\.?|-)+(?:assistant\s*2\s*[:：=]?)?(?:[*_]+[\s*_]*)?([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?[^\d]*$/i;
+
+function indexOfCi(re: RegExp, s: string, from: number): number {
+  re.lastIndex = from;
+  const m = re.exec(s);
+  re.lastIndex = 0;
+  return m === null ? -1 : m.index;
+}
+
+/**
+ * The `<answer>…</answer>` blocks (tags in any case) as `/<answer>([\s\S]*?)<\/answer>/gi` finds
+ * them, at most `limit`, by a linear scan.
+ */
+function answerBlocks(text: string, limit: number): { body: string; exact: boolean }[] {
+  const out: { body: string; exact: boolean }[] = [];
+  let pos = 0;
+  while (out.length < limit) {
+    const open = indexOfCi(ANSWER_OPEN_CI, text, pos);
+    if (open === -1) break;
+    const close = indexOfCi(ANSWER_CLOSE_CI, text, open + 8);
+    if (close === -1) break;
+    out.push({
+      body: text.slice(open + 8, close),
+      exact: text.startsWith('<answer>', open) && text.startsWith('</answer>', close),
+    });
+    pos = close + 9;
+  }
+  return out;
+}
 
 function tagScores(text: string): { scores: number[]; steps: string[] } | undefined {
-  const contents: { body: string; exact: boolean }[] = [];
-  ANY_ANSWER_RE.lastIndex = 0;
-  for (let m = ANY_ANSWER_RE.exec(text); m !== null; m = ANY_ANSWER_RE.exec(text)) {
-    contents.push({ body: m[1]!, exact: m[0].startsWith('<answer>') && m[0].endsWith('</answer>') });
-    if (contents.length > 64) break;
-  }
+  const contents = answerBlocks(text, 65);
   const steps: string[] = [];
   // Closed tags holding one number each.
   const singles: number[] = [];
@@ -484,7 +518,7 @@ function tagScores(text: string): { scores: number[]; steps: string[] } | undefi
     }
   }
   // An unclosed final tag.
-  const tail = /<answer>\s*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*$/i.exec(text);
+  const tail = singles.length === 1 ? /<answer>\s*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*$/i.exec(text) : null;
   if (singles.length === 1 && tail !== null) {
     singles.push(Number(tail[1]));
     steps.push('unclosed-answer-tag');
@@ -545,6 +579,8 @@ const MESSAGES: Record<JudgeLrmFailureReason, string> = {
   'score-out-of-range': 'A score lies outside [0, 10].',
   'no-scores-found':
     'No two scores could be read: no <answer> tags with numbers and no JudgeLM-style scores.',
+  'non-finite-score':
+    "A score is too long for a double (upstream float() reads it as inf); pass nonFiniteScores: 'upstream' to keep it.",
 };
 
 /**
@@ -578,9 +614,14 @@ export function parseJudgeLrm(
   if (text === '') return fail('empty-output');
   const extraction = options.extraction ?? 'reward';
   const full = options.input === 'full-sequence' ? text : (options.prefill ?? DEFAULT_PREFILL) + text;
+  const keepNonFinite = options.nonFiniteScores === 'upstream';
+  const finiteOr = (scores: ScorePair) =>
+    !keepNonFinite && hasNonFinite(scores)
+      ? parseFailure('non-finite-score' as const, nonFiniteMessage(scores), raw)
+      : success(scores, raw);
   if (extraction === 'pandalm-inference') {
     const r = judgeLrmPandaLmLabel(full);
-    return r.scores === null ? fail(r.reason!) : success(r.scores, raw);
+    return r.scores === null ? fail(r.reason!) : finiteOr(r.scores);
   }
   if (extraction === 'pandalm-qwen3-inference') {
     const r = judgeLrmQwen3PandaLmLabel(full);
@@ -601,13 +642,13 @@ export function parseJudgeLrm(
         raw,
       );
     }
-    return success(r.scores, raw);
+    return finiteOr(r.scores);
   }
   if (extraction === 'judgelm-benchmark') {
     const pred = judgeLrmBenchmarkPredText(text);
     if (pred === '-1 -1') return fail('too-few-answer-tags');
     const [a, b] = pred.split(' ');
-    return success([Number(a), Number(b)], raw);
+    return finiteOr([Number(a), Number(b)]);
   }
   const r = extractJudgeLrmSolution(full);
   return r.scores === null ? fail(r.reason!) : success(r.scores, raw);
@@ -641,7 +682,12 @@ export interface JudgeLrmSingleScore {
 }
 
 /** Why a JudgeLRM single-answer parse failed (`too-few-answer-tags`: no answer tag with a number). */
-export type JudgeLrmSingleFailureReason = 'empty-output' | 'too-few-answer-tags' | 'no-scores-found';
+export type JudgeLrmSingleFailureReason =
+  | 'empty-output'
+  | 'too-few-answer-tags'
+  | 'no-scores-found'
+  /** (strict) the number is too long for a double (upstream `float()` gives `inf`); see `nonFiniteScores`. */
+  | 'non-finite-score';
 
 /**
  * Parse a JudgeLRM single-answer judgment (`…</think><answer>s</answer>`).
@@ -665,12 +711,12 @@ export function parseJudgeLrmSingle(
       const body = cleaned.text;
       const values: number[] = [];
       let variant = false;
-      ANY_ANSWER_RE.lastIndex = 0;
-      for (let m = ANY_ANSWER_RE.exec(body); m !== null && values.length < 64; m = ANY_ANSWER_RE.exec(body)) {
-        const d = DECORATED_NUMBER_RE.exec(m[1]!);
+      for (const block of answerBlocks(body, Number.POSITIVE_INFINITY)) {
+        if (values.length >= 64) break;
+        const d = DECORATED_NUMBER_RE.exec(block.body);
         if (d !== null) {
           values.push(Number(d[1]));
-          if (!PLAIN_NUMBER_RE.test(m[1]!) || !m[0].startsWith('<answer>')) variant = true;
+          if (!PLAIN_NUMBER_RE.test(block.body) || !block.exact) variant = true;
         }
       }
       if (values.length > 0) {
@@ -681,9 +727,10 @@ export function parseJudgeLrmSingle(
       }
       const tail = /<answer>\s*([-+]?\d+(?:\.\d+)?)(?:\s*\/\s*10)?\s*$/i.exec(body);
       if (tail !== null) return { value: Number(tail[1]), steps: [...cleaned.steps, 'unclosed-answer-tag'] };
-      const line = /(?:^|\n)[\s*_#]*(?:final\s+)?(?:score|rating)\s*[:：=]?[\s*_]*([-+]?\d+(?:\.\d+)?)/i.exec(
-        stripThink(body),
-      );
+      const line =
+        /(?:^|\n)(?:[^\S\n]|[*_#])*(?:final\s+)?(?:score|rating)(?:\s*[:：=])?[\s*_]*([-+]?\d+(?:\.\d+)?)/i.exec(
+          stripThink(body),
+        );
       if (line !== null) return { value: Number(line[1]), steps: [...cleaned.steps, 'no-answer-tags'] };
       return undefined;
     });
@@ -703,5 +750,8 @@ export function parseJudgeLrmSingle(
       raw,
     );
   }
-  return parseSuccess({ score: Number(last) }, raw);
+  const score = Number(last);
+  if (!Number.isFinite(score) && options.nonFiniteScores !== 'upstream')
+    return parseFailure('non-finite-score', nonFiniteMessage([score]), raw);
+  return parseSuccess({ score }, raw);
 }

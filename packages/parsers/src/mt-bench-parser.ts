@@ -20,7 +20,9 @@ import {
   findJson,
   type JudgeTextInput,
   jsonField,
+  hasNonFinite,
   jsonNumber,
+  nonFiniteMessage,
   splitJudgeInput,
   withReasoningFallback,
 } from './judge-input.js';
@@ -49,12 +51,16 @@ export interface MtBenchRating {
  * - `no-rating-marker`: no `[[x]]` / `[x]` rating (upstream `-1`).
  * - `upstream-exception`: the marker matched but `ast.literal_eval` raises (e.g. `[[08]]`, non-ASCII
  *   digits) — upstream does not catch this and the judging run crashes.
+ * - `non-finite-score`: a rating beyond the double range (a 309-digit integer, which Python keeps
+ *   exact, or a float literal Python reads as `inf`); pass `nonFiniteScores: 'upstream'` to get the
+ *   verdict upstream computes (exactly, for integers) with the rating as `Infinity`.
  */
 export type MtBenchFailureReason =
   | 'empty-output'
   | 'no-verdict-marker'
   | 'no-rating-marker'
-  | 'upstream-exception';
+  | 'upstream-exception'
+  | 'non-finite-score';
 
 /** Lenient recovery steps specific to MT-Bench. */
 export type MtBenchRecoveryStep =
@@ -67,14 +73,38 @@ export type MtBenchRecoveryStep =
   /** From JSON. */
   | 'json';
 
-const TWO_SCORE = new RegExp(`\\[\\[(${PY_D}+\\.?${PY_D}*),${PY_S}?(${PY_D}+\\.?${PY_D}*)\\]\\]`, 'u');
-const TWO_SCORE_BACKUP = new RegExp(`\\[(${PY_D}+\\.?${PY_D}*),${PY_S}?(${PY_D}+\\.?${PY_D}*)\\]`, 'u');
-const ONE_SCORE = new RegExp(`\\[\\[(${PY_D}+\\.?${PY_D}*)\\]\\]`, 'u');
-const ONE_SCORE_BACKUP = new RegExp(`\\[(${PY_D}+\\.?${PY_D}*)\\]`, 'u');
+// FastChat's `\d+\.?\d*` is written `\d+(?:\.\d*)?`: the same strings and the same groups (a group
+// always ends where the next literal starts), without the quadratic backtracking of two adjacent
+// digit runs on a long digit string.
+const PY_NUMERAL = `${PY_D}+(?:\\.${PY_D}*)?`;
+const TWO_SCORE = new RegExp(`\\[\\[(${PY_NUMERAL}),${PY_S}?(${PY_NUMERAL})\\]\\]`, 'u');
+const TWO_SCORE_BACKUP = new RegExp(`\\[(${PY_NUMERAL}),${PY_S}?(${PY_NUMERAL})\\]`, 'u');
+const ONE_SCORE = new RegExp(`\\[\\[(${PY_NUMERAL})\\]\\]`, 'u');
+const ONE_SCORE_BACKUP = new RegExp(`\\[(${PY_NUMERAL})\\]`, 'u');
 
 function pairVerdictFromScores(a: number, b: number): Verdict {
   if (Math.abs(a - b) <= MT_BENCH_TIE_DELTA) return 'tie';
   return a > b ? 'answer1' : 'answer2';
+}
+
+/**
+ * FastChat's pairwise rule on the two literals as Python evaluates them: two integer literals are
+ * exact Python ints (compared as `bigint`, so two equal 309-digit ratings tie), an int and a float
+ * make Python convert the int to a float (`OverflowError` past the double range: `'raise'`), two
+ * floats compare as doubles.
+ */
+function exactPairVerdict(aText: string, bText: string): Verdict | 'raise' {
+  const aInt = !aText.includes('.');
+  const bInt = !bText.includes('.');
+  if (aInt && bInt) {
+    const a = BigInt(aText);
+    const b = BigInt(bText);
+    return a === b ? 'tie' : a > b ? 'answer1' : 'answer2';
+  }
+  const a = Number(aText);
+  const b = Number(bText);
+  if ((aInt && !Number.isFinite(a)) || (bInt && !Number.isFinite(b))) return 'raise';
+  return pairVerdictFromScores(a, b);
 }
 
 /** Options of {@link parseMtBenchPair}. */
@@ -86,7 +116,7 @@ export interface MtBenchPairParseOptions extends BaseParseOptions {
 const MARKER_VARIANT = /\[\[\s*(?:(?:assistant|response|answer|model)\s*)?(A|B|C|tie)\s*\]\]/gi;
 const SINGLE_BRACKET = /\[\s*(?:(?:assistant|response|answer|model)\s*)?(A|B|C|tie)\s*\](?!\])/gi;
 const PHRASE =
-  /(?:final\s+verdict|verdict|winner|better\s+(?:response|assistant|answer))\s*(?:is)?\s*[:：=-]?[\s*_"'`]*(?:(?:assistant|response|answer|model)\s*)?(A|B|C|tie)\b/gi;
+  /(?:final\s+verdict|verdict|winner|better\s+(?:response|assistant|answer))(?:\s*is)?(?:\s*[:：=-])?[\s*_"'`]*(?:(?:assistant|response|answer|model)\s*)?(A|B|C|tie)\b/gi;
 
 function letterVerdict(letter: string): Verdict {
   const l = letter.toUpperCase();
@@ -132,6 +162,7 @@ export function parseMtBenchPair(
         if (last === null) return undefined;
         const a = Number(last[1]);
         const c = Number(last[2]);
+        if (!Number.isFinite(a) || !Number.isFinite(c)) return undefined;
         const steps = [...cleaned.steps];
         if (count > 1) steps.push('last-verdict-marker');
         if (!last[0].startsWith('[[')) steps.push('verdict-marker-variant');
@@ -195,11 +226,24 @@ export function parseMtBenchPair(
     if (a === null || b === null) {
       return parseFailure(
         'upstream-exception',
-        `ast.literal_eval raises on ${JSON.stringify(a === null ? m[1] : m[2])} (leading zero or non-ASCII digits); upstream crashes here.`,
+        `ast.literal_eval raises on ${JSON.stringify(a === null ? m[1] : m[2])} (leading zero, non-ASCII digits or an integer over 4300 digits); upstream crashes here.`,
         raw,
       );
     }
-    return parseSuccess({ verdict: pairVerdictFromScores(a, b), scores: [a, b] as ScorePair }, raw);
+    const scores: ScorePair = [a, b];
+    const verdict = hasNonFinite(scores)
+      ? exactPairVerdict(m[1]!.trim(), m[2]!.trim())
+      : pairVerdictFromScores(a, b);
+    if (verdict === 'raise') {
+      return parseFailure(
+        'upstream-exception',
+        'An integer rating beyond the double range meets a float rating: Python raises OverflowError converting the int; upstream crashes here.',
+        raw,
+      );
+    }
+    if (hasNonFinite(scores) && options.nonFiniteScores !== 'upstream')
+      return parseFailure('non-finite-score', nonFiniteMessage(scores), raw);
+    return parseSuccess({ verdict, scores }, raw);
   }
   if (text.includes('[[A]]')) return parseSuccess({ verdict: 'answer1' as Verdict }, raw);
   if (text.includes('[[B]]')) return parseSuccess({ verdict: 'answer2' as Verdict }, raw);
@@ -220,7 +264,7 @@ export function parseMtBenchPairUpstream(
   input: JudgeTextInput,
   options: { outputFormat?: '[[A]]' | '[[rating_a,rating_b]]' } = {},
 ): { winner: 'A' | 'B' | 'tie' | 'error'; result: ParseResult<MtBenchPairVerdict, MtBenchFailureReason> } {
-  const result = parseMtBenchPair(input, { mode: 'strict', ...options });
+  const result = parseMtBenchPair(input, { mode: 'strict', nonFiniteScores: 'upstream', ...options });
   const winner = result.ok
     ? result.value.verdict === 'answer1'
       ? 'A'
@@ -255,7 +299,7 @@ export function parseMtBenchSingle(
       const re = /\[\[\s*(\d+(?:\.\d+)?)\s*(?:\/\s*10(?:\.0+)?\s*)?\]\]/g;
       const values: { v: number; exact: boolean }[] = [];
       for (let m = re.exec(b); m !== null && values.length < 256; m = re.exec(b)) {
-        values.push({ v: Number(m[1]), exact: /^\[\[\d+\.?\d*\]\]$/.test(m[0]) });
+        values.push({ v: Number(m[1]), exact: /^\[\[\d+(?:\.\d*)?\]\]$/.test(m[0]) });
       }
       if (values.length > 0) {
         const last = values[values.length - 1]!;
@@ -265,7 +309,7 @@ export function parseMtBenchSingle(
         return { value: last.v, steps };
       }
       const phrase =
-        /(?:rating|score)\s*[:：=]?[\s*_]*\[?\s*(\d+(?:\.\d+)?)\s*(?:\/\s*10|out\s+of\s+10)?\s*\]?/gi;
+        /(?:rating|score)(?:\s*[:：=])?[\s*_]*(?:\[\s*)?(\d+(?:\.\d+)?)\s*(?:\/\s*10|out\s+of\s+10)?\s*\]?/gi;
       let lastPhrase: RegExpExecArray | null = null;
       let n = 0;
       for (let m = phrase.exec(b); m !== null && n < 256; m = phrase.exec(b), n++) lastPhrase = m;
@@ -290,10 +334,12 @@ export function parseMtBenchSingle(
   if (v === null) {
     return parseFailure(
       'upstream-exception',
-      `ast.literal_eval raises on ${JSON.stringify(m[1])} (leading zero or non-ASCII digits); upstream crashes here.`,
+      `ast.literal_eval raises on ${JSON.stringify(m[1])} (leading zero, non-ASCII digits or an integer over 4300 digits); upstream crashes here.`,
       raw,
     );
   }
+  if (!Number.isFinite(v) && options.nonFiniteScores !== 'upstream')
+    return parseFailure('non-finite-score', nonFiniteMessage([v]), raw);
   return parseSuccess({ rating: v }, raw);
 }
 
@@ -306,6 +352,6 @@ export function parseMtBenchSingleUpstream(input: JudgeTextInput): {
   rating: number;
   result: ParseResult<MtBenchRating, MtBenchFailureReason>;
 } {
-  const result = parseMtBenchSingle(input, { mode: 'strict' });
+  const result = parseMtBenchSingle(input, { mode: 'strict', nonFiniteScores: 'upstream' });
   return { rating: result.ok ? result.value.rating : -1, result };
 }

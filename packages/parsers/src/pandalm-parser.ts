@@ -85,7 +85,7 @@ function strictVerdict(text: string): Verdict | undefined {
 }
 
 const LINE_VARIANT =
-  /^[\s*_#>`"'([]*(?:(?:evaluation(?:\s+result)?|result|verdict|winner|answer|output|better(?:\s+response)?)\s*[:：=-]?\s*)?[\s*_`"'([]*(?:(?:response|output|answer|assistant)\s*)?([12]|tie|draw)(?![\d])[\s*_`"')\].!]*(?:(?:is|was)\s+better\.?)?[\s*_.]*$/i;
+  /^[\s*_#>`"'([]*(?:(?:evaluation(?:\s+result)?|result|verdict|winner|answer|output|better(?:\s+response)?)(?:\s*[:：=-])?)?[\s*_`"'([]*(?:(?:response|output|answer|assistant)\s*)?([12]|tie|draw)(?![\d])[\s*_`"')\].!]*(?:(?:is|was)\s+better[\s*_.]*)?$/i;
 const SENTENCE_1 =
   /\b(?:response|output|answer|assistant)\s*1\s+(?:is|was)\s+(?:better|superior|preferred|more\s+\w+)/i;
 const SENTENCE_2 =

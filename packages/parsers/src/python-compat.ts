@@ -175,12 +175,15 @@ export function pyInt(s: string): number | null {
  * `ast.literal_eval(s)` for a string already matched by FastChat's `\d+\.?\d*` group: a Python
  * numeric literal. Python literals take ASCII digits only, and a decimal *integer* literal may not
  * have leading zeros (`08` is a SyntaxError, `00` and `08.5` are fine). Returns `null` where
- * `literal_eval` raises (FastChat does not catch it: the upstream run crashes).
+ * `literal_eval` raises (FastChat does not catch it: the upstream run crashes), including an integer
+ * literal over CPython's 4300-digit limit. An integer beyond the double range is `Infinity` here.
  */
 export function pyLiteralEvalNumeral(s: string): number | null {
   if (!/^[0-9]+(?:\.[0-9]*)?$/.test(s)) return null;
   if (s.includes('.')) return Number(s);
   if (s.length > 1 && s[0] === '0' && !/^0+$/.test(s)) return null;
+  // CPython 3.11+ (and 3.10.7+) refuses integer literals over sys.get_int_max_str_digits().
+  if (s.length > INT_MAX_STR_DIGITS) return null;
   return Number(s);
 }
 

@@ -194,6 +194,40 @@ function badType(field: string, expected: string, value: unknown): string {
   return `\`${field}[${i}]\` must be a string, got ${value[i] === null ? 'null' : typeof value[i]}`;
 }
 
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v).slice(0, 40)}`;
+}
+
+/**
+ * Why one label has the wrong type, or `undefined` when its type is one the JudgeLRM ground truth
+ * takes (`parseSolutionTextFormat`): a string (`"8 6"`), a `[number, number]` pair, an array whose
+ * first element is a string and that is not a pair (`["8 6"]`, numpy's `np.array([text])`), or an
+ * object with a `solution_text_format` field of one of those kinds. A label of the right type whose
+ * text does not parse (e.g. `"x"`) is scored by upstream's rule (reward −2), not rejected here.
+ */
+function labelTypeError(label: unknown, nested = false): string | undefined {
+  if (typeof label === 'string') return undefined;
+  if (Array.isArray(label)) {
+    if (label.length === 2) {
+      return typeof label[0] === 'number' && typeof label[1] === 'number'
+        ? undefined
+        : `a pair must hold two numbers, got [${label.map(describeValue).join(', ')}]`;
+    }
+    return typeof label[0] === 'string'
+      ? undefined
+      : `an array label must be a [number, number] pair or start with a string, got ${describeValue(label)} starting with ${describeValue(label[0])}`;
+  }
+  if (!nested && label !== null && typeof label === 'object' && 'solution_text_format' in label) {
+    const inner = labelTypeError((label as { solution_text_format: unknown }).solution_text_format, true);
+    return inner === undefined ? undefined : `solution_text_format: ${inner}`;
+  }
+  return `got ${describeValue(label)}`;
+}
+
 /**
  * Validate and score one OpenRLHF remote-reward request body (already JSON-parsed). Never throws on
  * request content: a bad body returns `{ ok: false, status: 400 | 422, error }`.
@@ -226,6 +260,14 @@ export function handleOpenRlhfRequest(
       return fail(
         `\`labels\` has ${b.labels.length} entries but \`query\` has ${n}; they must be the same length`,
       );
+    }
+    for (let i = 0; i < n; i++) {
+      const problem = labelTypeError(b.labels[i]);
+      if (problem !== undefined) {
+        return fail(
+          `\`labels[${i}]\` must be a string such as "8 6", a [number, number] pair, a one-element [string] array or {"solution_text_format": …}; ${problem}`,
+        );
+      }
     }
     labels = b.labels;
   } else if (reward.requiresGroundTruth) {

@@ -83,6 +83,8 @@ export type {
   RewardServerLogFields,
   RewardServerLogger,
   RewardServerOptions,
+  RewardRoute,
+  RewardRouteResult,
 } from './reward-server.js';
 export {
   JUDGELRM_REWARD_PRESETS,

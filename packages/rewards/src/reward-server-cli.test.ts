@@ -28,6 +28,20 @@ describe('judgekit-reward-server CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([[['--token-env', 'mysecret']], [['--token-env', 'my-secret-token!']], [['--token-env', '']]])(
+    '--token-env %j naming no set variable refuses to start: exit 2, says to pass the NAME',
+    (args) => {
+      const r = spawnSync(process.execPath, [...nodeArgs, ...args], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, mysecret: '' },
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/--token-env.*NAME of an environment variable/);
+    },
+  );
+
   it('bad config values exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-rw-'));
     const file = join(dir, 'c.json');

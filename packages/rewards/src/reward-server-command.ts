@@ -119,9 +119,17 @@ export async function startRewardServerFromArgs(
   const maxResponseLength = intArg('max-response-length', str('max-response-length'), 1, 1e9);
   const maxBodyBytes = intArg('max-body-bytes', str('max-body-bytes'), 1, 2 ** 31);
   const requestTimeoutMs = intArg('request-timeout-ms', str('request-timeout-ms'), 1, 2 ** 31 - 1);
-  const tokenEnv = str('token-env') ?? 'JUDGEKIT_REWARD_TOKEN';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv))
-    throw usage('--token-env', 'must be an environment variable name');
+  const tokenEnv = str('token-env');
+  if (tokenEnv !== undefined) {
+    // Named explicitly, the variable must hold the token: otherwise the server would run without
+    // authentication (the usual mistake is passing the token itself).
+    const hint =
+      'pass the NAME of an environment variable that holds the token (e.g. JUDGEKIT_REWARD_TOKEN=… and --token-env JUDGEKIT_REWARD_TOKEN), not the token itself';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv))
+      throw usage('--token-env', `is not an environment variable name; ${hint}`);
+    if (!process.env[tokenEnv])
+      throw usage('--token-env', `the environment variable ${tokenEnv} is unset or empty; ${hint}`);
+  }
 
   const configFile = str('config');
   const { preset = 'qwen25', ...rest } = configFile === undefined ? {} : readRewardConfig(configFile);
@@ -141,12 +149,13 @@ export async function startRewardServerFromArgs(
     reward,
     host: str('host') ?? '127.0.0.1',
     port,
-    tokenEnv,
+    ...(tokenEnv === undefined ? {} : { tokenEnv }),
     logger: values.quiet ? silentLogger : createStderrLogger(),
     ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
   }).catch((err: NodeJS.ErrnoException) => {
+    if (InvalidArgumentError.isInstance(err)) throw err;
     throw usage('--port', `cannot listen: ${err.code ?? err.message}`);
   });
   io.stdout.write(`${server.url}\n`);

@@ -6,12 +6,18 @@
  *
  * Security: binds to 127.0.0.1 unless told otherwise; an optional bearer token (from an environment
  * variable by default) is compared in constant time; request bodies and tokens never reach the logs.
+ *
+ * Misuse: every error (4xx / 5xx) is sent after the request body has been read, so clients that
+ * write the whole body before reading (Python `http.client`, hence `requests` and OpenRLHF) see it
+ * rather than a reset; bodies over the limit are read and discarded up to `maxDrainBytes`; open
+ * connections are capped (`maxConnections`, 503 past it); each request has a time limit (408).
+ * Extra protocols plug in as {@link RewardRoute}s.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, InvalidArgumentError } from '@judgekit/core';
-import { handleOpenRlhfRequest } from './adapters.js';
+import { handleOpenRlhfRequest, type OpenRlhfResult } from './adapters.js';
 import type { RewardFunction } from './reward-function.js';
 
 /** Structured log fields. Never contains request bodies, labels, model text or tokens. */
@@ -66,6 +72,37 @@ export interface RewardServerOptions {
   logger?: RewardServerLogger;
   /** How long `close()` waits for in-flight requests before cutting connections, in ms (default `requestTimeoutMs`). */
   shutdownTimeoutMs?: number;
+  /**
+   * Open connections served at once (default 256). A request on a connection beyond the cap gets
+   * `503` with `Retry-After: 1` and the connection is closed (after its body is read, so the client
+   * sees the 503); beyond twice the cap new connections are refused outright.
+   */
+  maxConnections?: number;
+  /**
+   * After a `413`, how many more body bytes are read and discarded so that the client, which
+   * sends its whole body before reading (Python `http.client`, hence `requests` and OpenRLHF), sees
+   * the `413` instead of a connection reset (default 256 MiB). Past it the connection is dropped.
+   */
+  maxDrainBytes?: number;
+  /**
+   * Extra POST routes (e.g. other trainers' protocols), tried before the built-in OpenRLHF paths
+   * ({@link REWARD_PATHS}). Each gets the parsed JSON body after the shared checks (auth, size,
+   * content type, UTF-8, JSON).
+   */
+  routes?: readonly RewardRoute[];
+}
+
+/** What a route answers: a JSON response (200), or a client error with its status and message. */
+export type RewardRouteResult =
+  | { ok: true; response: unknown; samples?: number }
+  | { ok: false; status: number; error: string };
+
+/** One POST route of the reward server. */
+export interface RewardRoute {
+  /** Path, e.g. `'/trl'` (query strings are ignored when matching). */
+  readonly path: string;
+  /** Score a parsed JSON body; never throws on request content (return `{ ok: false, status, error }`). */
+  handle(body: unknown, context: { reward: RewardFunction; maxResponseLength?: number }): RewardRouteResult;
 }
 
 /** A running reward server. */
@@ -91,9 +128,26 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Headers to add (e.g. `connection: close`). */
+    readonly headers: Record<string, string> = {},
+    /** Drop the connection after the response (the body could not be drained). */
+    readonly destroy = false,
   ) {
     super(message);
   }
+}
+
+/** The OpenRLHF route handler, as a route result. */
+function openRlhfRoute(
+  body: unknown,
+  context: { reward: RewardFunction; maxResponseLength?: number },
+): RewardRouteResult {
+  const r: OpenRlhfResult = handleOpenRlhfRequest(
+    context.reward,
+    body,
+    context.maxResponseLength === undefined ? {} : { maxResponseLength: context.maxResponseLength },
+  );
+  return r.ok ? { ok: true, response: r.response, samples: r.response.rewards.length } : r;
 }
 
 /**
@@ -109,6 +163,9 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     tokenEnv = 'JUDGEKIT_REWARD_TOKEN',
     maxResponseLength,
     logger = createStderrLogger(),
+    maxConnections = 256,
+    maxDrainBytes = 256 * 1024 * 1024,
+    routes = [],
   } = options;
   if (!reward || typeof reward.score !== 'function')
     throw new InvalidArgumentError('reward', 'must be a RewardFunction');
@@ -122,7 +179,27 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
   if (maxResponseLength !== undefined && !(Number.isFinite(maxResponseLength) && maxResponseLength > 0)) {
     throw new InvalidArgumentError('maxResponseLength', 'must be a positive number of tokens');
   }
+  if (!Number.isInteger(maxConnections) || maxConnections <= 0)
+    throw new InvalidArgumentError('maxConnections', 'must be a positive integer');
+  if (!Number.isInteger(maxDrainBytes) || maxDrainBytes < 0)
+    throw new InvalidArgumentError('maxDrainBytes', 'must be a non-negative integer');
+  for (const route of routes) {
+    if (typeof route?.path !== 'string' || !route.path.startsWith('/') || typeof route.handle !== 'function')
+      throw new InvalidArgumentError(
+        'routes',
+        'each route needs a path starting with "/" and a handle function',
+      );
+  }
+  const routeTable = new Map<string, RewardRoute>();
+  for (const path of REWARD_PATHS) routeTable.set(path, { path, handle: openRlhfRoute });
+  for (const route of routes) routeTable.set(route.path, route);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? requestTimeoutMs;
+  if (options.token === undefined && options.tokenEnv !== undefined && !process.env[options.tokenEnv]) {
+    // Named explicitly: an unset variable would silently serve without authentication.
+    throw new ConfigError(
+      `the environment variable ${options.tokenEnv} named by tokenEnv is unset or empty; set it to the token (tokenEnv is the NAME of the variable, not the token)`,
+    );
+  }
   const token = options.token ?? (process.env[tokenEnv] || undefined);
   if (token !== undefined && token.length === 0) throw new ConfigError('the bearer token is empty');
   const tokenDigest = token === undefined ? undefined : digest(token);
@@ -159,47 +236,94 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     return timingSafeEqual(digest(header.slice(7).trim()), tokenDigest);
   };
 
+  const tooLarge = (declared: string | undefined) =>
+    declared !== undefined && /^\d+$/.test(declared)
+      ? `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes`
+      : `request body exceeds the limit of ${maxBodyBytes} bytes`;
+
+  /**
+   * Read the body. Over the limit, the rest is read and discarded (up to `maxDrainBytes`) before the
+   * 413 goes out, so a client that sends its whole body before reading sees the 413 and not a reset.
+   */
   const readBody = (req: IncomingMessage): Promise<Buffer> =>
     new Promise((resolve, reject) => {
       const declared = req.headers['content-length'];
-      if (declared !== undefined && Number(declared) > maxBodyBytes) {
-        reject(
-          new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${maxBodyBytes} bytes`),
-        );
-        return;
-      }
+      let over = declared !== undefined && Number(declared) > maxBodyBytes;
       const chunks: Buffer[] = [];
       let size = 0;
+      let drained = 0;
       let done = false;
+      const settle = (f: () => void) => {
+        if (done) return;
+        done = true;
+        f();
+      };
       req.on('data', (chunk: Buffer) => {
         if (done) return;
-        size += chunk.length;
-        if (size > maxBodyBytes) {
-          done = true;
+        if (!over) {
+          size += chunk.length;
+          if (size <= maxBodyBytes) {
+            chunks.push(chunk);
+            return;
+          }
+          over = true;
           chunks.length = 0;
-          reject(new HttpError(413, `request body exceeds the limit of ${maxBodyBytes} bytes`));
-          return;
+          drained = size;
+        } else drained += chunk.length;
+        if (drained > maxBodyBytes + maxDrainBytes) {
+          settle(() => reject(new HttpError(413, tooLarge(declared), { connection: 'close' }, true)));
         }
-        chunks.push(chunk);
       });
-      req.on('end', () => {
-        if (done) return;
-        done = true;
-        resolve(Buffer.concat(chunks, size));
-      });
-      req.on('error', (err) => {
-        if (done) return;
-        done = true;
-        reject(err);
-      });
-      req.on('aborted', () => {
-        if (done) return;
-        done = true;
-        reject(new HttpError(400, 'request aborted by the client'));
-      });
+      req.on('end', () =>
+        settle(() =>
+          over
+            ? reject(new HttpError(413, tooLarge(declared), { connection: 'close' }))
+            : resolve(Buffer.concat(chunks, size)),
+        ),
+      );
+      req.on('error', (err) => settle(() => reject(err)));
+      req.on('aborted', () => settle(() => reject(new HttpError(400, 'request aborted by the client'))));
     });
 
-  const handleReward = async (req: IncomingMessage, res: ServerResponse, started: number) => {
+  /**
+   * Resolve once the request body has been read to its end (discarding it), so that a response
+   * followed by a close reaches the client; `false` when more than `maxDrainBytes` would be needed.
+   */
+  const drain = (req: IncomingMessage): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (req.complete || req.readableEnded) {
+        resolve(true);
+        return;
+      }
+      let drained = 0;
+      const onData = (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > maxDrainBytes) {
+          cleanup();
+          resolve(false);
+        }
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(true);
+      };
+      const cleanup = () => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('close', onEnd);
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('close', onEnd);
+      req.resume();
+    });
+
+  const handleReward = async (
+    route: RewardRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+  ) => {
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
       throw new HttpError(415, 'content-type must be application/json');
@@ -219,10 +343,9 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     } catch {
       throw new HttpError(400, 'malformed JSON body: it does not parse as JSON');
     }
-    const result = handleOpenRlhfRequest(
-      reward,
+    const result = route.handle(
       body,
-      maxResponseLength === undefined ? {} : { maxResponseLength },
+      maxResponseLength === undefined ? { reward } : { reward, maxResponseLength },
     );
     if (!result.ok) throw new HttpError(result.status, result.error);
     send(res, 200, result.response);
@@ -230,7 +353,7 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
       method: 'POST',
       path: req.url?.split('?')[0],
       status: 200,
-      samples: result.response.rewards.length,
+      samples: result.samples,
       ms: Math.round((performance.now() - started) * 100) / 100,
     });
   };
@@ -266,14 +389,17 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     }, requestTimeoutMs);
     timer.unref?.();
 
-    const fail = (err: unknown) => {
+    const fail = async (err: unknown) => {
       if (err instanceof HttpError) {
         logger.warn('request rejected', { method: req.method, path, status: err.status });
-        // Stop reading an oversized body and drop the connection afterwards.
-        const headers: Record<string, string> = err.status === 413 ? { connection: 'close' } : {};
+        const headers: Record<string, string> = { ...err.headers };
         if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+        // Read the rest of the body first: closing a socket with unread data resets it, and a
+        // client that writes its whole body before reading would see the reset, not this error.
+        const drained = err.destroy ? false : await drain(req);
+        if (!drained) headers.connection = 'close';
         send(res, err.status, { error: err.message }, headers);
-        if (err.status === 413) res.on('finish', () => req.destroy());
+        if (!drained) res.on('finish', () => req.destroy());
         return;
       }
       // Server-side failure (for example a custom reward threw): log the kind only, never the text.
@@ -299,19 +425,37 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
         req.resume();
         return;
       }
-      if (!REWARD_PATHS.includes(path))
-        throw new HttpError(404, `no such endpoint ${path}; POST to /get_reward`);
+      const route = routeTable.get(path);
+      if (route === undefined)
+        throw new HttpError(
+          404,
+          `no such endpoint ${path}; POST to ${[...routeTable.keys()].filter((p) => p !== '/').join(' or ')}`,
+        );
       if (req.method !== 'POST') throw new HttpError(405, `use POST on ${path}`);
+      if (overCap.has(req.socket)) {
+        throw new HttpError(503, `too many open connections (limit ${maxConnections}); retry later`, {
+          connection: 'close',
+          'retry-after': '1',
+        });
+      }
       if (!authorized(req)) throw new HttpError(401, 'missing or wrong bearer token');
-      if (closing) throw new HttpError(503, 'server is shutting down');
-      handleReward(req, res, started).catch((err) => {
-        req.resume();
-        fail(err);
-      });
+      if (closing) throw new HttpError(503, 'server is shutting down', { connection: 'close' });
+      handleReward(route, req, res, started).catch((err) => void fail(err));
     } catch (err) {
-      req.resume();
-      fail(err);
+      void fail(err);
     }
+  });
+  // Connection cap: a request on a connection past `maxConnections` gets a 503 (then the
+  // connection closes); past twice the cap node refuses new connections outright.
+  const overCap = new WeakSet<object>();
+  let openConnections = 0;
+  server.maxConnections = 2 * maxConnections;
+  server.on('connection', (socket) => {
+    openConnections++;
+    if (openConnections > maxConnections) overCap.add(socket);
+    socket.once('close', () => {
+      openConnections--;
+    });
   });
   server.requestTimeout = requestTimeoutMs + 1000;
   server.headersTimeout = Math.min(60_000, requestTimeoutMs + 500);
