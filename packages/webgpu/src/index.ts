@@ -10,14 +10,25 @@
 export {
   type Backend,
   type BackendKind,
+  type BackendSelection,
   type CpuBackend,
   cpuBackend,
   createWebGpuBackend,
+  type GetBackendOptions,
   getBackend,
+  PREFERRED_WORKGROUP_SIZE,
   type WebGpuAdapterDescription,
+  type WebGpuAdapterSource,
   WebGpuBackend,
   type WebGpuBackendOptions,
 } from './webgpu-backend.js';
+export {
+  WEBGPU_ERROR_CODE,
+  WEBGPU_INSTALL_HINT,
+  WebGpuError,
+  type WebGpuErrorKind,
+  WebGpuUnavailableError,
+} from './webgpu-errors.js';
 export {
   type BackendName,
   OP_NAMES,

@@ -43,13 +43,10 @@ export function tokenLogProbsEntropyCpu(inputs: TokenLogProbsEntropyInputs): Tok
   return logProbsAndEntropy(logits, labels, rows, vocab, temperature !== undefined ? { temperature } : {});
 }
 
-/** Invocations per workgroup (changes the WGSL, so it is part of the pipeline key). */
-const WORKGROUP = 256;
-
 /** WGSL of the kernel for a workgroup size (a power of two). */
-export function tokenLogProbsEntropyWgsl(workgroup: number = WORKGROUP): string {
+export function tokenLogProbsEntropyWgsl(workgroup = 256): string {
   return /* wgsl */ `
-struct Params { rows: u32, vocab: u32, inv_t: f32, _pad: u32 };
+struct Params { rows: u32, vocab: u32, inv_t: f32, nan_bits: u32, neg_inf_bits: u32, _p0: u32, _p1: u32, _p2: u32 };
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
@@ -58,9 +55,13 @@ struct Params { rows: u32, vocab: u32, inv_t: f32, _pad: u32 };
 
 const WG: u32 = ${workgroup}u;
 const NEG_BIG: f32 = -3.0e38;
+const EXP_MASK: u32 = 0x7f800000u;
+const NEG_INF: u32 = 0xff800000u;
 var<workgroup> sm: array<f32, WG>;
 var<workgroup> ss: array<f32, WG>;
 var<workgroup> st: array<f32, WG>;
+// bit 0: NaN or +inf seen, bit 1: -inf seen, bit 2: a finite value seen
+var<workgroup> sf: array<u32, WG>;
 
 // merge (m1, s1, t1) with (m2, s2, t2); t is Σe^{u−m}(u−m)
 fn merge(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
@@ -83,8 +84,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var m: f32 = NEG_BIG;
   var s: f32 = 0.0;
   var t: f32 = 0.0;
+  var fl: u32 = 0u;
   for (var k: u32 = lid; k < vocab; k = k + WG) {
-    let u = logits[base + k] * inv_t;
+    // non-finite values are classified from their bits (WGSL may assume finite arithmetic)
+    let bits = bitcast<u32>(logits[base + k]);
+    if ((bits & EXP_MASK) == EXP_MASK) {
+      if (bits == NEG_INF) { fl = fl | 2u; } else { fl = fl | 1u; }
+      continue;
+    }
+    fl = fl | 4u;
+    let u = bitcast<f32>(bits) * inv_t;
     if (u > m) {
       let d = m - u; // ≤ 0: rescale to the new max
       let e = exp(d);
@@ -101,6 +110,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   sm[lid] = m;
   ss[lid] = s;
   st[lid] = t;
+  sf[lid] = fl;
   workgroupBarrier();
   for (var off: u32 = WG / 2u; off > 0u; off = off / 2u) {
     if (lid < off) {
@@ -108,18 +118,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       sm[lid] = r.x;
       ss[lid] = r.y;
       st[lid] = r.z;
+      sf[lid] = sf[lid] | sf[lid + off];
     }
     workgroupBarrier();
   }
   if (lid == 0u) {
+    let f = sf[0];
+    let nan = bitcast<f32>(params.nan_bits);
+    let y = labels[row];
+    if ((f & 1u) != 0u || (f & 4u) == 0u) {
+      // NaN / +inf in the row, or no finite logit: NaN, as torch (and the CPU path) give
+      out_ent[row] = nan;
+      if (y < 0) { out_logp[row] = 0.0; } else { out_logp[row] = nan; }
+      return;
+    }
     let mm = sm[0];
     let ls = log(ss[0]);
-    out_ent[row] = ls - st[0] / ss[0];
-    let y = labels[row];
+    // a −inf logit has probability 0; torch's Σp·log p gives 0·(−inf) = NaN for the entropy
+    if ((f & 2u) != 0u) { out_ent[row] = nan; } else { out_ent[row] = ls - st[0] / ss[0]; }
     if (y < 0) {
       out_logp[row] = 0.0;
     } else {
-      out_logp[row] = (logits[base + u32(y)] * inv_t - mm) - ls;
+      let zb = bitcast<u32>(logits[base + u32(y)]);
+      if (zb == NEG_INF) {
+        out_logp[row] = bitcast<f32>(params.neg_inf_bits);
+      } else {
+        out_logp[row] = (bitcast<f32>(zb) * inv_t - mm) - ls;
+      }
     }
   }
 }
@@ -151,7 +176,9 @@ function checkInputs(inputs: TokenLogProbsEntropyInputs): number {
 
 /**
  * WebGPU path. Float64Array logits are rounded to float32 first. Sizes and 1/τ are uniforms, so
- * one cached pipeline serves every shape.
+ * one cached pipeline per workgroup size serves every shape. Non-finite logits give what the CPU
+ * path gives: a −inf logit has probability 0 (entropy NaN, as torch's Σp·log p), NaN or +inf
+ * makes the row's log-prob and entropy NaN.
  */
 export async function tokenLogProbsEntropyWebGpu(
   backend: WebGpuBackend,
@@ -160,31 +187,36 @@ export async function tokenLogProbsEntropyWebGpu(
   const invT = checkInputs(inputs);
   const { rows, vocab } = inputs;
   if (rows === 0) return { logProbs: new Float32Array(0), entropy: new Float32Array(0) };
-  const pipeline = backend.pipeline(`tokenLogProbsEntropy/wg${WORKGROUP}`, () =>
-    tokenLogProbsEntropyWgsl(WORKGROUP),
-  );
   const logits = inputs.logits instanceof Float32Array ? inputs.logits : Float32Array.from(inputs.logits);
   const labels = inputs.labels instanceof Int32Array ? inputs.labels : Int32Array.from(inputs.labels);
-  const params = new ArrayBuffer(16);
-  const pv = new DataView(params);
-  pv.setUint32(0, rows, true);
-  pv.setUint32(4, vocab, true);
-  pv.setFloat32(8, invT, true);
-  const bufs = [
-    backend.uniform(params, 'params'),
-    backend.upload(logits, 'logits'),
-    backend.upload(labels, 'labels'),
-    backend.output(rows, 'logp'),
-    backend.output(rows, 'entropy'),
-  ];
-  try {
-    backend.dispatch(pipeline, bufs, rows);
-    const [logProbs, entropy] = await backend.readManyF32([
-      [bufs[3] as GPUBuffer, rows],
-      [bufs[4] as GPUBuffer, rows],
-    ]);
-    return { logProbs: logProbs as Float32Array, entropy: entropy as Float32Array };
-  } finally {
-    for (const b of bufs) b.destroy();
-  }
+  return backend.run('tokenLogProbsEntropy', async () => {
+    const wg = backend.workgroupSize;
+    const pipeline = await backend.pipeline(`tokenLogProbsEntropy/wg${wg}`, () =>
+      tokenLogProbsEntropyWgsl(wg),
+    );
+    const params = new ArrayBuffer(32);
+    const pv = new DataView(params);
+    pv.setUint32(0, rows, true);
+    pv.setUint32(4, vocab, true);
+    pv.setFloat32(8, invT, true);
+    pv.setUint32(12, 0x7fc00000, true);
+    pv.setUint32(16, 0xff800000, true);
+    const bufs = [
+      backend.uniform(params, 'params'),
+      backend.upload(logits, 'logits'),
+      backend.upload(labels, 'labels'),
+      backend.output(rows, 'logp'),
+      backend.output(rows, 'entropy'),
+    ];
+    try {
+      backend.dispatch(pipeline, bufs, rows);
+      const [logProbs, entropy] = await backend.readManyF32([
+        [bufs[3] as GPUBuffer, rows],
+        [bufs[4] as GPUBuffer, rows],
+      ]);
+      return { logProbs: logProbs as Float32Array, entropy: entropy as Float32Array };
+    } finally {
+      for (const b of bufs) b.destroy();
+    }
+  });
 }
