@@ -86,9 +86,13 @@ const KERNELS: Kernels = {
 /** Every registered op name. */
 export const OP_NAMES: readonly OpName[] = Object.freeze(Object.keys(KERNELS) as OpName[]);
 
-/** The (op, backend) pairs that have a kernel. */
+/** The (op, backend) pairs that have a kernel, read from the kernel table itself. */
 export function registeredKernels(): Array<{ op: OpName; backend: BackendName }> {
-  return OP_NAMES.flatMap((op) => (['cpu', 'webgpu'] as const).map((backend) => ({ op, backend })));
+  return (Object.keys(KERNELS) as OpName[]).flatMap((op) =>
+    (Object.keys(KERNELS[op]) as BackendName[])
+      .filter((backend) => typeof (KERNELS[op] as Record<string, unknown>)[backend] === 'function')
+      .map((backend) => ({ op, backend })),
+  );
 }
 
 /** Configuration of {@link runOp}. */

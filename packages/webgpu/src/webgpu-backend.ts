@@ -15,7 +15,7 @@
 
 /// <reference types="@webgpu/types" />
 
-import { NotSupportedError } from '@judgekit/core';
+import { InvalidArgumentError, NotSupportedError } from '@judgekit/core';
 import {
   WEBGPU_INSTALL_HINT,
   WebGpuError,
@@ -42,6 +42,11 @@ export interface WebGpuBackendOptions {
    * starts on machines without a display). Default: default first, then OpenGL ES.
    */
   adapter?: 'dawn' | 'dawn-opengles';
+  /**
+   * Most invocations per workgroup the kernels may use (a power of two; default 256, also the
+   * most they use). The device is asked for this limit; what it grants sizes the workgroups.
+   */
+  maxWorkgroupSize?: number;
 }
 
 /** Description of the adapter a {@link WebGpuBackend} runs on. */
@@ -146,13 +151,20 @@ export class WebGpuBackend {
   #gpuCalls = 0;
 
   /** @internal Use {@link createWebGpuBackend}. */
-  constructor(gpu: GPU, adapter: GPUAdapter, device: GPUDevice, description: WebGpuAdapterDescription) {
+  constructor(
+    gpu: GPU,
+    adapter: GPUAdapter,
+    device: GPUDevice,
+    description: WebGpuAdapterDescription,
+    maxWorkgroupSize = PREFERRED_WORKGROUP_SIZE,
+  ) {
     this.#gpu = gpu;
+    retainDawnInstance(gpu);
     this.adapter = adapter;
     this.device = device;
     this.adapterDescription = description;
     const lim = device.limits;
-    let wg = PREFERRED_WORKGROUP_SIZE;
+    let wg = maxWorkgroupSize;
     // the log-prob reductions keep 3 f32 per invocation in workgroup memory
     while (
       wg > 1 &&
@@ -406,6 +418,7 @@ export class WebGpuBackend {
     this.#disposed = true;
     this.#pipelines.clear();
     this.device.destroy();
+    if (this.#gpu !== null) releaseDawnInstance(this.#gpu);
     this.#gpu = null;
   }
 
@@ -480,6 +493,32 @@ interface DawnModule {
   globals: object;
 }
 
+/**
+ * Dawn instances by flags, shared by the backends of this process and released when the last
+ * backend using one is disposed (creating one instance per device crashes some drivers).
+ */
+const dawnInstances = new Map<string, { gpu: GPU; refs: number }>();
+
+function dawnInstance(dawn: DawnModule, flags: string[]): GPU {
+  const key = JSON.stringify(flags);
+  let entry = dawnInstances.get(key);
+  if (entry === undefined) {
+    entry = { gpu: dawn.create(flags), refs: 0 };
+    dawnInstances.set(key, entry);
+  }
+  return entry.gpu;
+}
+
+function retainDawnInstance(gpu: GPU): void {
+  for (const entry of dawnInstances.values()) if (entry.gpu === gpu) entry.refs++;
+}
+
+function releaseDawnInstance(gpu: GPU): void {
+  for (const [key, entry] of dawnInstances) {
+    if (entry.gpu === gpu && --entry.refs <= 0) dawnInstances.delete(key);
+  }
+}
+
 async function findAdapter(options: WebGpuBackendOptions, attempts: string[]): Promise<Found | null> {
   const base: GPURequestAdapterOptions =
     options.powerPreference !== undefined ? { powerPreference: options.powerPreference } : {};
@@ -510,7 +549,7 @@ async function findAdapter(options: WebGpuBackendOptions, attempts: string[]): P
   }
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, ... as in browsers
   if (options.adapter !== 'dawn-opengles') {
-    const gpu = dawn.create(options.dawnFlags ?? []);
+    const gpu = dawnInstance(dawn, options.dawnFlags ?? []);
     const adapter = await tryAdapter(gpu, base, 'Dawn default (Vulkan)', attempts);
     if (adapter !== null) return { gpu, adapter, source: 'dawn', featureLevel: 'core' };
     if (options.adapter === 'dawn' || options.allowCompatibilityFallback === false) return null;
@@ -524,7 +563,7 @@ async function findAdapter(options: WebGpuBackendOptions, attempts: string[]): P
       'Dawn OpenGL ES: EGL_PLATFORM was not set when the process started (set EGL_PLATFORM=surfaceless before it starts on a machine without a display)',
     );
   }
-  const gles = dawn.create(['backend=opengles']);
+  const gles = dawnInstance(dawn, ['backend=opengles']);
   const compat = await tryAdapter(
     gles,
     { ...base, featureLevel: 'compatibility' },
@@ -542,17 +581,14 @@ async function findAdapter(options: WebGpuBackendOptions, attempts: string[]): P
  * workgroup (OpenGL ES defaults to 128; the kernels size their workgroups from the device's
  * limits, so a smaller grant still runs correctly).
  */
-function requiredLimits(adapter: GPUAdapter): Record<string, number> {
+function requiredLimits(adapter: GPUAdapter, cap: number): Record<string, number> {
   const lim = adapter.limits;
   return {
     maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
     maxBufferSize: lim.maxBufferSize,
     maxStorageBuffersPerShaderStage: Math.min(8, lim.maxStorageBuffersPerShaderStage),
-    maxComputeInvocationsPerWorkgroup: Math.min(
-      PREFERRED_WORKGROUP_SIZE,
-      lim.maxComputeInvocationsPerWorkgroup,
-    ),
-    maxComputeWorkgroupSizeX: Math.min(PREFERRED_WORKGROUP_SIZE, lim.maxComputeWorkgroupSizeX),
+    maxComputeInvocationsPerWorkgroup: Math.min(cap, lim.maxComputeInvocationsPerWorkgroup),
+    maxComputeWorkgroupSizeX: Math.min(cap, lim.maxComputeWorkgroupSizeX),
     maxComputeWorkgroupStorageSize: Math.min(16384, lim.maxComputeWorkgroupStorageSize),
   };
 }
@@ -587,10 +623,17 @@ async function openBackend(
     source: found.source,
     featureLevel: found.featureLevel,
   };
+  const cap = options.maxWorkgroupSize ?? PREFERRED_WORKGROUP_SIZE;
+  if (!Number.isInteger(Math.log2(cap)) || cap < 1 || cap > PREFERRED_WORKGROUP_SIZE) {
+    throw new InvalidArgumentError(
+      'maxWorkgroupSize',
+      `must be a power of two in [1, ${PREFERRED_WORKGROUP_SIZE}], got ${cap}`,
+    );
+  }
   let device: GPUDevice;
   try {
     device = await adapter.requestDevice({
-      requiredLimits: requiredLimits(adapter),
+      requiredLimits: requiredLimits(adapter, cap),
       requiredFeatures: features,
     });
   } catch (e) {
@@ -599,7 +642,7 @@ async function openBackend(
       cause: e,
     });
   }
-  return { backend: new WebGpuBackend(found.gpu, adapter, device, description) };
+  return { backend: new WebGpuBackend(found.gpu, adapter, device, description, cap) };
 }
 
 /** Which backend {@link getBackend} should return. */
