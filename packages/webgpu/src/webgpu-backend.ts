@@ -118,7 +118,9 @@ export const cpuBackend: CpuBackend = Object.freeze({
 export const PREFERRED_WORKGROUP_SIZE = 256;
 
 function describeAdapter(d: WebGpuAdapterDescription): string {
-  return d.description || d.device || d.vendor || d.architecture || `${d.source} adapter`;
+  return (
+    d.description || [d.vendor, d.architecture, d.device].filter(Boolean).join(' ') || `${d.source} adapter`
+  );
 }
 
 /** A live WebGPU device plus the pipeline cache, buffer helpers and the error guard the kernels use. */
