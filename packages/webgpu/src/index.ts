@@ -46,6 +46,22 @@ export {
   tokenLogProbsEntropyWgsl,
 } from './kernels/token-log-probs-entropy.js';
 export {
+  type TokenLogProbsEntropyBackwardInputs,
+  type TokenLogProbsEntropyBackwardOutput,
+  tokenLogProbsEntropyBackwardCpu,
+  tokenLogProbsEntropyBackwardWebGpu,
+  tokenLogProbsEntropyBackwardWgsl,
+} from './kernels/token-log-probs-entropy-backward.js';
+export {
+  decodeLogits,
+  float16ToNumber,
+  float32ToBfloat16,
+  type LogitsDtype,
+  type LogitsInput,
+  numberToFloat16,
+  toFloat16,
+} from './kernels/logits-dtype.js';
+export {
   type GrpoClipKlLossInputs,
   type GrpoClipKlLossOptions,
   type GrpoClipKlLossOutput,

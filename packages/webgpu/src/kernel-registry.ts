@@ -27,6 +27,12 @@ import {
   tokenLogProbsEntropyCpu,
   tokenLogProbsEntropyWebGpu,
 } from './kernels/token-log-probs-entropy.js';
+import {
+  type TokenLogProbsEntropyBackwardInputs,
+  type TokenLogProbsEntropyBackwardOutput,
+  tokenLogProbsEntropyBackwardCpu,
+  tokenLogProbsEntropyBackwardWebGpu,
+} from './kernels/token-log-probs-entropy-backward.js';
 import { type Backend, cpuBackend, type WebGpuBackend } from './webgpu-backend.js';
 
 /** Inputs, options and output of every registered op. */
@@ -36,6 +42,12 @@ export interface OpTable {
     inputs: TokenLogProbsEntropyInputs;
     options: undefined;
     output: TokenLogProbsEntropyOutput;
+  };
+  /** Gradient of Σ g_logp·logp + g_H·H with respect to the logits (see `tokenLogProbsEntropyBackwardCpu`). */
+  tokenLogProbsEntropyBackward: {
+    inputs: TokenLogProbsEntropyBackwardInputs;
+    options: undefined;
+    output: TokenLogProbsEntropyBackwardOutput;
   };
   /** verl PPO-clip + k3 KL actor loss, forward + backward (see `grpoClipKlLossCpu`). */
   grpoClipKlLoss: {
@@ -72,6 +84,10 @@ const KERNELS: Kernels = {
   tokenLogProbsEntropy: {
     cpu: (inputs) => tokenLogProbsEntropyCpu(inputs),
     webgpu: (backend, inputs) => tokenLogProbsEntropyWebGpu(backend, inputs),
+  },
+  tokenLogProbsEntropyBackward: {
+    cpu: (inputs) => tokenLogProbsEntropyBackwardCpu(inputs),
+    webgpu: (backend, inputs) => tokenLogProbsEntropyBackwardWebGpu(backend, inputs),
   },
   grpoClipKlLoss: {
     cpu: (inputs, options) => grpoClipKlLossCpu(inputs, options),

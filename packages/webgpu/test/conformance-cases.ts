@@ -23,6 +23,7 @@ import fc from 'fast-check';
 import { OP_NAMES, type OpName, registeredKernels, runOp } from '../src/kernel-registry.js';
 import type { DpoSigmoidLossInputs, DpoSigmoidLossOptions } from '../src/kernels/dpo-sigmoid-loss.js';
 import type { GrpoClipKlLossInputs, GrpoClipKlLossOptions } from '../src/kernels/grpo-clip-kl-loss.js';
+import { decodeLogits, float32ToBfloat16, type LogitsDtype, toFloat16 } from '../src/kernels/logits-dtype.js';
 import { type Backend, cpuBackend } from '../src/webgpu-backend.js';
 
 /** Element-wise tolerance. */
@@ -289,6 +290,100 @@ async function checkLogProbs(
   }
 }
 
+/** Same as checkLogProbs with the logits stored as float16 / bfloat16 bit patterns. */
+async function checkLogProbs16(
+  backend: Backend,
+  values: Float32Array,
+  dtype: Exclude<LogitsDtype, 'float32'>,
+  labels: Int32Array,
+  rows: number,
+  vocab: number,
+  temperature: number,
+): Promise<void> {
+  const tol = tolerancesFor(backend).logits;
+  const logits = dtype === 'float16' ? toFloat16(values) : float32ToBfloat16(values);
+  const exact = decodeLogits(logits, dtype) as Float32Array;
+  const ref = referenceLogProbs(exact, labels, rows, vocab, temperature);
+  const inputs = { logits, dtype, labels, rows, vocab, temperature };
+  const got = await runOp('tokenLogProbsEntropy', inputs, { backend });
+  expectClose(`${dtype} logProbs`, got.logProbs, ref.logProbs, tol);
+  expectClose(`${dtype} entropy`, got.entropy, ref.entropy, tol);
+  if (backend.name !== 'cpu') {
+    const cpu = await runOp('tokenLogProbsEntropy', inputs);
+    expectClose(`${dtype} logProbs vs cpu backend`, got.logProbs, cpu.logProbs, tol);
+    expectClose(`${dtype} entropy vs cpu backend`, got.entropy, cpu.entropy, tol);
+  }
+}
+
+/** Independent float64 reference of the log-prob + entropy backward. */
+function referenceBackward(
+  z: Float32Array,
+  labels: Int32Array,
+  rows: number,
+  vocab: number,
+  temperature: number,
+  gl: Float64Array | null,
+  ge: Float64Array | null,
+): Float64Array {
+  const out = new Float64Array(rows * vocab);
+  for (let i = 0; i < rows; i++) {
+    const u = Array.from({ length: vocab }, (_, k) => (z[i * vocab + k] as number) / temperature);
+    const m = Math.max(...u);
+    const lse = m + Math.log(u.reduce((a, v) => a + Math.exp(v - m), 0));
+    const p = u.map((v) => Math.exp(v - lse));
+    const h = -u.reduce((a, v, k) => a + (p[k] as number) * (v - lse), 0);
+    const y = labels[i] as number;
+    const a = y < 0 || gl === null ? 0 : (gl[i] as number);
+    const b = ge === null ? 0 : (ge[i] as number);
+    for (let k = 0; k < vocab; k++) {
+      const pk = p[k] as number;
+      const dl = (k === y ? 1 : 0) - pk;
+      const dh = -pk * ((u[k] as number) - lse + h);
+      out[i * vocab + k] = (a * dl + b * dh) / temperature;
+    }
+  }
+  return out;
+}
+
+async function checkBackward(
+  backend: Backend,
+  rows: number,
+  vocab: number,
+  temperature: number,
+  which: 'both' | 'logp' | 'entropy',
+  dtype: LogitsDtype,
+  seed: number,
+): Promise<void> {
+  const c = tolerancesFor(backend);
+  const values = randomLogits(seed, rows, vocab, () => 3);
+  const labels = randomLabels(seed + 1, rows, vocab);
+  const rng = createRng(seed + 2);
+  const gl = which === 'entropy' ? null : Float64Array.from({ length: rows }, () => rng.nextNormal());
+  const ge = which === 'logp' ? null : Float64Array.from({ length: rows }, () => rng.nextNormal());
+  const logits =
+    dtype === 'float32' ? values : dtype === 'float16' ? toFloat16(values) : float32ToBfloat16(values);
+  const exact = decodeLogits(logits, dtype) as Float32Array;
+  const ref = referenceBackward(exact, labels, rows, vocab, temperature, gl, ge);
+  const inputs = {
+    logits,
+    dtype,
+    labels,
+    rows,
+    vocab,
+    temperature,
+    ...(gl !== null ? { gradLogProbs: gl } : {}),
+    ...(ge !== null ? { gradEntropy: ge } : {}),
+  };
+  const gmax = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const tol = { rtol: c.gradRtol, atol: c.gradAtolRel * Math.max(gmax, 1e-30) };
+  const got = await runOp('tokenLogProbsEntropyBackward', inputs, { backend });
+  expectClose('gradLogits', got.gradLogits, ref, tol);
+  if (backend.name !== 'cpu') {
+    const cpu = await runOp('tokenLogProbsEntropyBackward', inputs);
+    expectClose('gradLogits vs cpu backend', got.gradLogits, cpu.gradLogits, tol);
+  }
+}
+
 async function checkGrpo(
   backend: Backend,
   inputs: GrpoClipKlLossInputs,
@@ -414,6 +509,93 @@ export function conformanceCases(): ConformanceCase[] {
       rows: 2,
       vocab: 3,
     }),
+  );
+
+  for (const dtype of ['float16', 'bfloat16'] as const) {
+    add('tokenLogProbsEntropy', `${dtype} logits: 33×515, temperature 0.9, and 1×1`, async (b) => {
+      await checkLogProbs16(
+        b,
+        randomLogits(41, 33, 515, () => 4),
+        dtype,
+        randomLabels(42, 33, 515),
+        33,
+        515,
+        0.9,
+      );
+      await checkLogProbs16(
+        b,
+        randomLogits(43, 1, 1, () => 1),
+        dtype,
+        Int32Array.of(0),
+        1,
+        1,
+        1,
+      );
+    });
+    add('tokenLogProbsEntropy', `${dtype} logits with NaN, +inf and −inf`, (b) => {
+      const vocab = 64;
+      const values = randomLogits(44, 4, vocab, () => 2);
+      values[0 * vocab + 5] = NAN;
+      values[1 * vocab + 6] = INF;
+      values[2 * vocab + 7] = Number.NEGATIVE_INFINITY;
+      values[3 * vocab + 9] = Number.NEGATIVE_INFINITY;
+      return checkLogProbs16(b, values, dtype, Int32Array.from([1, 1, 1, 9]), 4, vocab, 1);
+    });
+  }
+  add('tokenLogProbsEntropy', 'rejects a dtype that does not match the array on every backend', async (b) => {
+    await expectSameRejection(b, 'invalid_argument', 'tokenLogProbsEntropy', {
+      logits: new Uint16Array(4),
+      labels: [0, 1],
+      rows: 2,
+      vocab: 2,
+    });
+    await expectSameRejection(b, 'invalid_argument', 'tokenLogProbsEntropy', {
+      logits: new Float32Array(4),
+      dtype: 'bfloat16',
+      labels: [0, 1],
+      rows: 2,
+      vocab: 2,
+    });
+  });
+
+  // --- tokenLogProbsEntropyBackward ----------------------------------------------------------
+  const backCases: Array<[string, number, number, number, 'both' | 'logp' | 'entropy', LogitsDtype]> = [
+    ['24×700, both gradients, ignored labels', 24, 700, 1, 'both', 'float32'],
+    ['9×257, log-prob gradient only, temperature 0.7', 9, 257, 0.7, 'logp', 'float32'],
+    ['5×33, entropy gradient only, temperature 1.5', 5, 33, 1.5, 'entropy', 'float32'],
+    ['1×1 (length 1)', 1, 1, 1, 'both', 'float32'],
+    ['0 rows (empty batch)', 0, 3, 1, 'both', 'float32'],
+    ['float16 logits 12×300', 12, 300, 1, 'both', 'float16'],
+    ['bfloat16 logits 12×301', 12, 301, 1, 'both', 'bfloat16'],
+  ];
+  for (const [name, rows, vocab, t, which, dtype] of backCases) {
+    add('tokenLogProbsEntropyBackward', name, (b) =>
+      checkBackward(b, rows, vocab, t, which, dtype, rows * 3 + vocab),
+    );
+  }
+  add(
+    'tokenLogProbsEntropyBackward',
+    'non-finite logits or gradients rejected on every backend',
+    async (b) => {
+      const base = {
+        logits: Float32Array.of(0, 1, NAN, 2),
+        labels: [0, 1],
+        rows: 2,
+        vocab: 2,
+        gradLogProbs: [1, 1],
+      };
+      await expectSameRejection(b, 'invalid_argument', 'tokenLogProbsEntropyBackward', base);
+      await expectSameRejection(b, 'invalid_argument', 'tokenLogProbsEntropyBackward', {
+        ...base,
+        logits: Float32Array.of(0, 1, 2, 3),
+        gradEntropy: [0, INF],
+      });
+      await expectSameRejection(b, 'shape_mismatch', 'tokenLogProbsEntropyBackward', {
+        ...base,
+        logits: Float32Array.of(0, 1, 2, 3),
+        gradLogProbs: [1],
+      });
+    },
   );
 
   // --- grpoClipKlLoss ----------------------------------------------------------------------

@@ -2,7 +2,8 @@
  * The conformance suite on Dawn's OpenGL ES compatibility adapter. EGL reads `EGL_PLATFORM` when
  * Dawn first opens it, and a vitest worker thread cannot set the process environment, so the
  * suite runs in a child process started with `EGL_PLATFORM=surfaceless`, no Vulkan ICD
- * (`VK_DRIVER_FILES=/nonexistent.json`) and `JUDGEKIT_WEBGPU_ADAPTER=dawn-opengles`.
+ * (`VK_DRIVER_FILES=/nonexistent.json`) and `JUDGEKIT_WEBGPU_ADAPTER=dawn-opengles`, at 128
+ * invocations per workgroup (OpenGL ES's default limit).
  * With `JUDGEKIT_REQUIRE_GPU=1` a missing OpenGL ES adapter fails; without it this test is
  * skipped and says why. Prints how many GPU cases ran on the adapter.
  */
@@ -48,10 +49,12 @@ it('the conformance suite passes on the OpenGL ES compatibility adapter (child p
             VK_DRIVER_FILES: '/nonexistent.json',
             VK_ICD_FILENAMES: '/nonexistent.json',
             JUDGEKIT_WEBGPU_ADAPTER: 'dawn-opengles',
+            // OpenGL ES's default limit: the suite runs at 128 invocations per workgroup here
+            JUDGEKIT_WEBGPU_MAX_WORKGROUP: '128',
             NO_COLOR: '1',
             FORCE_COLOR: '0',
           },
-          timeout: 240_000,
+          timeout: 280_000,
           maxBuffer: 64 << 20,
         },
         (_err, so, se) => resolve(`${so}\n${se}`),
@@ -72,7 +75,7 @@ it('the conformance suite passes on the OpenGL ES compatibility adapter (child p
     expect(gpuCases.length).toBe(cpuCases.length);
     expect(gpuCases.length).toBeGreaterThan(20);
     expect(line).toMatch(
-      new RegExp(`^conformance: ${gpuCases.length} GPU cases executed on .*\\(dawn-opengles,`),
+      new RegExp(`^conformance: ${gpuCases.length} GPU cases executed on .*\\(dawn-opengles, workgroup 128,`),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,11 +14,23 @@
 import { InvalidArgumentError, ShapeMismatchError } from '@judgekit/core';
 import { logProbsAndEntropy } from '@judgekit/grpo';
 import type { WebGpuBackend } from '../webgpu-backend.js';
+import {
+  decodeLogits,
+  type LogitsDtype,
+  type LogitsInput,
+  resolveLogitsDtype,
+  wgslLogitsLoader,
+} from './logits-dtype.js';
 
 /** Inputs of the `tokenLogProbsEntropy` op. */
 export interface TokenLogProbsEntropyInputs {
-  /** Row-major logits `[rows, vocab]` (the GPU path reads them as float32). */
-  logits: Float32Array | Float64Array;
+  /**
+   * Row-major logits `[rows, vocab]`: float32 / float64 values (the GPU path reads float32), or
+   * float16 / bfloat16 bit patterns in a Uint16Array with `dtype` saying which.
+   */
+  logits: LogitsInput;
+  /** Storage format of `logits` (default `float32`; `float16` / `bfloat16` need a Uint16Array). */
+  dtype?: LogitsDtype;
   /** Label per row `[rows]`; negative = ignored (log-prob 0). */
   labels: ArrayLike<number>;
   /** Number of rows. */
@@ -37,21 +49,30 @@ export interface TokenLogProbsEntropyOutput {
   entropy: Float64Array | Float32Array;
 }
 
-/** CPU path: the float64 reference of @judgekit/grpo. */
+/** CPU path: the float64 reference of @judgekit/grpo (16-bit logits decoded exactly first). */
 export function tokenLogProbsEntropyCpu(inputs: TokenLogProbsEntropyInputs): TokenLogProbsEntropyOutput {
-  const { logits, labels, rows, vocab, temperature } = inputs;
+  const { labels, rows, vocab, temperature } = inputs;
+  checkInputs(inputs);
+  const logits = decodeLogits(inputs.logits, resolveLogitsDtype(inputs.logits, inputs.dtype));
   return logProbsAndEntropy(logits, labels, rows, vocab, temperature !== undefined ? { temperature } : {});
 }
 
-/** WGSL of the kernel for a workgroup size (a power of two). */
-export function tokenLogProbsEntropyWgsl(workgroup = 256): string {
-  return /* wgsl */ `
+/**
+ * WGSL shared by the forward and backward kernels: params, the logits loader, the workgroup
+ * arrays and `merge`. Binding 0 is the uniform, binding 1 the logits.
+ */
+export function rowStatsWgslPrelude(
+  workgroup: number,
+  dtype: LogitsDtype,
+  f16: boolean,
+): { enable: string; body: string } {
+  const loader = wgslLogitsLoader(dtype, 1, f16);
+  return {
+    enable: loader.enable,
+    body: /* wgsl */ `
 struct Params { rows: u32, vocab: u32, inv_t: f32, nan_bits: u32, neg_inf_bits: u32, _p0: u32, _p1: u32, _p2: u32 };
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> logits: array<f32>;
-@group(0) @binding(2) var<storage, read> labels: array<i32>;
-@group(0) @binding(3) var<storage, read_write> out_logp: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out_ent: array<f32>;
+${loader.decl}
 
 const WG: u32 = ${workgroup}u;
 const NEG_BIG: f32 = -3.0e38;
@@ -73,11 +94,9 @@ fn merge(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
   return vec3<f32>(m, s, t);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let row = wid.y * nwg.x + wid.x;
-  if (row >= params.rows) { return; } // uniform per workgroup: safe before the barriers
+// One workgroup reduces row \`row\`: afterwards sm[0] = max, ss[0] = Σe^{u−m}, st[0] = Σe^{u−m}(u−m),
+// sf[0] = flags. Call from uniform control flow.
+fn row_stats(row: u32, lid: u32) {
   let vocab = params.vocab;
   let inv_t = params.inv_t;
   let base = row * vocab;
@@ -87,7 +106,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var fl: u32 = 0u;
   for (var k: u32 = lid; k < vocab; k = k + WG) {
     // non-finite values are classified from their bits (WGSL may assume finite arithmetic)
-    let bits = bitcast<u32>(logits[base + k]);
+    let bits = load_bits(base + k);
     if ((bits & EXP_MASK) == EXP_MASK) {
       if (bits == NEG_INF) { fl = fl | 2u; } else { fl = fl | 1u; }
       continue;
@@ -122,7 +141,33 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     workgroupBarrier();
   }
+}
+`,
+  };
+}
+
+/** WGSL of the forward kernel for a workgroup size (a power of two) and logits format. */
+export function tokenLogProbsEntropyWgsl(
+  workgroup = 256,
+  dtype: LogitsDtype = 'float32',
+  f16 = false,
+): string {
+  const pre = rowStatsWgslPrelude(workgroup, dtype, f16);
+  return /* wgsl */ `${pre.enable}
+${pre.body}
+@group(0) @binding(2) var<storage, read> labels: array<i32>;
+@group(0) @binding(3) var<storage, read_write> out_logp: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out_ent: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = wid.y * nwg.x + wid.x;
+  if (row >= params.rows) { return; } // uniform per workgroup: safe before the barriers
+  row_stats(row, lid);
   if (lid == 0u) {
+    let base = row * params.vocab;
+    let inv_t = params.inv_t;
     let f = sf[0];
     let nan = bitcast<f32>(params.nan_bits);
     let y = labels[row];
@@ -139,7 +184,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (y < 0) {
       out_logp[row] = 0.0;
     } else {
-      let zb = bitcast<u32>(logits[base + u32(y)]);
+      let zb = load_bits(base + u32(y));
       if (zb == NEG_INF) {
         out_logp[row] = bitcast<f32>(params.neg_inf_bits);
       } else {
@@ -151,13 +196,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 `;
 }
 
-function checkInputs(inputs: TokenLogProbsEntropyInputs): number {
+/** Validates the inputs (shared with the backward op); returns 1/τ. */
+export function checkInputs(inputs: TokenLogProbsEntropyInputs): number {
   const { logits, labels, rows, vocab } = inputs;
   if (!Number.isInteger(rows) || rows < 0)
     throw new InvalidArgumentError('rows', `must be a non-negative integer, got ${rows}`);
   if (!Number.isInteger(vocab) || vocab < 1)
     throw new InvalidArgumentError('vocab', `must be a positive integer, got ${vocab}`);
   if (logits.length !== rows * vocab) throw new ShapeMismatchError('logits', [rows, vocab], [logits.length]);
+  resolveLogitsDtype(logits, inputs.dtype);
   if (labels.length !== rows) throw new ShapeMismatchError('labels', [rows], [labels.length]);
   for (let i = 0; i < rows; i++) {
     const y = labels[i] as number;
@@ -187,12 +234,13 @@ export async function tokenLogProbsEntropyWebGpu(
   const invT = checkInputs(inputs);
   const { rows, vocab } = inputs;
   if (rows === 0) return { logProbs: new Float32Array(0), entropy: new Float32Array(0) };
-  const logits = inputs.logits instanceof Float32Array ? inputs.logits : Float32Array.from(inputs.logits);
+  const dtype = resolveLogitsDtype(inputs.logits, inputs.dtype);
   const labels = inputs.labels instanceof Int32Array ? inputs.labels : Int32Array.from(inputs.labels);
   return backend.run('tokenLogProbsEntropy', async () => {
     const wg = backend.workgroupSize;
-    const pipeline = await backend.pipeline(`tokenLogProbsEntropy/wg${wg}`, () =>
-      tokenLogProbsEntropyWgsl(wg),
+    const f16 = dtype === 'float16' && backend.shaderF16;
+    const pipeline = await backend.pipeline(`tokenLogProbsEntropy/wg${wg}/${dtype}${f16 ? '/f16' : ''}`, () =>
+      tokenLogProbsEntropyWgsl(wg, dtype, f16),
     );
     const params = new ArrayBuffer(32);
     const pv = new DataView(params);
@@ -203,7 +251,7 @@ export async function tokenLogProbsEntropyWebGpu(
     pv.setUint32(16, 0xff800000, true);
     const bufs = [
       backend.uniform(params, 'params'),
-      backend.upload(logits, 'logits'),
+      uploadLogits(backend, inputs.logits),
       backend.upload(labels, 'labels'),
       backend.output(rows, 'logp'),
       backend.output(rows, 'entropy'),
@@ -219,4 +267,10 @@ export async function tokenLogProbsEntropyWebGpu(
       for (const b of bufs) b.destroy();
     }
   });
+}
+
+/** Upload logits in their storage format (float64 rounded to float32; 16-bit patterns as they are). */
+export function uploadLogits(backend: WebGpuBackend, logits: LogitsInput): GPUBuffer {
+  if (logits instanceof Uint16Array) return backend.uploadBytes(logits, 'logits');
+  return backend.upload(logits instanceof Float32Array ? logits : Float32Array.from(logits), 'logits');
 }
