@@ -148,6 +148,25 @@ describe(`GPU errors become typed errors, never numbers${skip}`, () => {
     expect(WebGpuError.isInstance(e) && e.kind).toBe('validation');
   });
 
+  it.skipIf(gpu === null)('an error outside any op (uncapturederror) fails the next op', async () => {
+    const b = (await createWebGpuBackend(opts)) as WebGpuBackend;
+    try {
+      // MAP_READ may only be combined with COPY_DST: a validation error no scope catches
+      b.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
+      await b.device.queue.onSubmittedWorkDone();
+      await new Promise((r) => setTimeout(r, 50));
+      const e = await runOp(
+        'dpoSigmoidLoss',
+        { chosenLogps: [-1], rejectedLogps: [-2], refChosenLogps: [-1], refRejectedLogps: [-2] },
+        { backend: b },
+      ).catch((x: unknown) => x);
+      expect(WebGpuError.isInstance(e) && e.kind).toBe('validation');
+      expect((e as Error).message).toContain('uncaptured GPU error');
+    } finally {
+      b.dispose();
+    }
+  });
+
   it.skipIf(gpu === null)('the backend keeps working after a failed op', async () => {
     const b = gpu as WebGpuBackend;
     const r = await runOp(

@@ -190,9 +190,11 @@ export class WebGpuBackend {
       },
       () => {},
     );
-    device.onuncapturederror = (ev: GPUUncapturedErrorEvent) => {
-      this.#uncaptured.push(ev.error);
+    const onError = (ev: Event): void => {
+      this.#uncaptured.push((ev as GPUUncapturedErrorEvent).error);
     };
+    if (typeof device.addEventListener === 'function') device.addEventListener('uncapturederror', onError);
+    else device.onuncapturederror = onError;
   }
 
   /** Whether {@link WebGpuBackend.dispose} has run. */
