@@ -108,8 +108,12 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
 const profile = mkdtempSync(join(tmpdir(), 'judgekit-chromium-'));
+// Chromium brings its own SwiftShader Vulkan ICD: a Vulkan ICD override meant for Dawn in Node
+// (e.g. VK_DRIVER_FILES=/nonexistent.json to test OpenGL ES) would hide it
+const { VK_DRIVER_FILES: _a, VK_ICD_FILENAMES: _b, ...chromiumEnv } = process.env;
 const child = spawn(chromium, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, url], {
   stdio: ['ignore', 'ignore', 'pipe'],
+  env: chromiumEnv,
 });
 let stderr = '';
 child.stderr.on('data', (c) => {
