@@ -17,6 +17,7 @@ export {
   type GetBackendOptions,
   getBackend,
   PREFERRED_WORKGROUP_SIZE,
+  selfTestWebGpu,
   type WebGpuAdapterDescription,
   type WebGpuAdapterSource,
   WebGpuBackend,

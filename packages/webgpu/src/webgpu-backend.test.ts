@@ -85,6 +85,55 @@ describe('backend selection', () => {
     );
   });
 
+  it.skipIf(gpu === null)(
+    `auto does not choose a device that computes wrong numbers (self-test)${skip}`,
+    async () => {
+      // the real adapter, whose device's queue.writeBuffer uploads zeros instead of the data
+      const real = (gpu as WebGpuBackend).gpu as GPU;
+      const compat = adapterKind === 'dawn-opengles' ? { featureLevel: 'compatibility' } : {};
+      const corrupting = {
+        requestAdapter: async (o: GPURequestAdapterOptions) => {
+          const a = (await real.requestAdapter({ ...o, ...compat })) as GPUAdapter;
+          return new Proxy(a, {
+            get(t, k) {
+              if (k === 'requestDevice') {
+                return async (d: GPUDeviceDescriptor) => {
+                  const dev = await t.requestDevice(d);
+                  const q = dev.queue;
+                  const write = q.writeBuffer.bind(q);
+                  q.writeBuffer = ((
+                    buf: GPUBuffer,
+                    off: number,
+                    data: ArrayBuffer,
+                    dOff = 0,
+                    size?: number,
+                  ) =>
+                    write(
+                      buf,
+                      off,
+                      new Uint8Array(size ?? data.byteLength - dOff),
+                      0,
+                    )) as typeof q.writeBuffer;
+                  return dev;
+                };
+              }
+              const v = Reflect.get(t, k, t);
+              return typeof v === 'function' ? v.bind(t) : v;
+            },
+          });
+        },
+      } as unknown as GPU;
+      const b = await getBackend('auto', { gpu: corrupting });
+      expect(b.name).toBe('cpu');
+      expect(b.selection.fallbackReason).toMatch(/WebGPU self-test error .*self-test: log-prob of row 0 is/);
+      const e = await getBackend('webgpu', { gpu: corrupting }).catch((x: unknown) => x);
+      expect(WebGpuError.isInstance(e) && e.kind).toBe('self-test');
+      const unchecked = await getBackend('webgpu', { gpu: corrupting, selfTest: false });
+      expect(unchecked.name).toBe('webgpu');
+      unchecked.dispose();
+    },
+  );
+
   it.skipIf(gpu === null)(`auto on this machine reports the adapter it chose${skip}`, async () => {
     const b = await getBackend('auto', opts);
     try {

@@ -16,6 +16,7 @@
 /// <reference types="@webgpu/types" />
 
 import { InvalidArgumentError, NotSupportedError } from '@judgekit/core';
+import { tokenLogProbsEntropyCpu, tokenLogProbsEntropyWebGpu } from './kernels/token-log-probs-entropy.js';
 import {
   WEBGPU_INSTALL_HINT,
   WebGpuError,
@@ -654,6 +655,12 @@ export type BackendKind = 'cpu' | 'webgpu' | 'auto';
 
 /** Options of {@link getBackend}: those of {@link createWebGpuBackend} plus a selection callback. */
 export interface GetBackendOptions extends WebGpuBackendOptions {
+  /**
+   * Run {@link selfTestWebGpu} on the new device before returning it (default true): a device
+   * that computes a wrong answer is not chosen (`auto` falls back to the CPU and says why;
+   * `webgpu` throws `WebGpuError` `self-test`).
+   */
+  selfTest?: boolean;
   /** Called once with the selection before the backend is returned (e.g. `(s) => console.error(s.message)`). */
   onSelect?: (selection: BackendSelection) => void;
 }
@@ -684,6 +691,27 @@ export async function getBackend(
     return done(Object.freeze({ name: 'cpu' as const, selection: cpuSelection('auto', why), dispose: noop }));
   }
   if (gpu !== null) {
+    if (options.selfTest !== false) {
+      let why: string | null;
+      try {
+        why = await selfTestWebGpu(gpu);
+      } catch (e) {
+        why = e instanceof Error ? e.message : String(e);
+      }
+      if (why !== null) {
+        const name = gpu.adapterName;
+        gpu.dispose();
+        const err = new WebGpuError('self-test', why, { adapter: name });
+        if (kind === 'webgpu') throw err;
+        return done(
+          Object.freeze({
+            name: 'cpu' as const,
+            selection: cpuSelection('auto', err.message),
+            dispose: noop,
+          }),
+        );
+      }
+    }
     gpu.selection = { ...gpu.selection, requested: kind };
     return done(gpu);
   }
@@ -695,4 +723,32 @@ export async function getBackend(
       dispose: noop,
     }),
   );
+}
+
+/**
+ * A known-answer check of a WebGPU backend: the log-prob + entropy kernel on a small fixed input
+ * (3 rows × 515 logits, so the workgroup reduction and a ragged tail are exercised) against the
+ * CPU path. Resolves to null when they agree to 1e-4, else to a reason; GPU errors reject with
+ * `WebGpuError`. Compiles the pipeline the log-prob op uses anyway.
+ */
+export async function selfTestWebGpu(backend: WebGpuBackend): Promise<string | null> {
+  const rows = 3;
+  const vocab = 515;
+  const logits = new Float32Array(rows * vocab);
+  for (let i = 0; i < logits.length; i++) logits[i] = ((i * 7919) % 113) / 16 - 3;
+  const inputs = { logits, labels: [5, 514, 0], rows, vocab, temperature: 0.8 };
+  const got = await tokenLogProbsEntropyWebGpu(backend, inputs);
+  const ref = tokenLogProbsEntropyCpu(inputs);
+  for (const [what, a, r] of [
+    ['log-prob', got.logProbs, ref.logProbs],
+    ['entropy', got.entropy, ref.entropy],
+  ] as const) {
+    for (let i = 0; i < rows; i++) {
+      const x = a[i] as number;
+      const y = r[i] as number;
+      if (!(Math.abs(x - y) <= 1e-5 + 1e-4 * Math.abs(y)))
+        return `self-test: ${what} of row ${i} is ${x} on the GPU, ${y} on the CPU`;
+    }
+  }
+  return null;
 }

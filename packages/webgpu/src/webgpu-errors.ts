@@ -20,7 +20,8 @@ export type WebGpuErrorKind =
   | 'pipeline'
   | 'device-lost'
   | 'read-back'
-  | 'device-request';
+  | 'device-request'
+  | 'self-test';
 
 /**
  * A GPU error met while running an op: the op's result is discarded. `kind` says which error
