@@ -6,7 +6,8 @@
 // reports. Prints how many GPU cases ran; exits non-zero when a case fails, when WebGPU is not
 // available (unless JUDGEKIT_REQUIRE_GPU is not 1, then exit 0 with a note), or on timeout.
 //
-// Chromium flags that work (Debian chromium 156, no GPU, no display):
+// Chromium flags that work (Debian chromium 156, no GPU, no display); the minimum is
+// --headless=new --no-sandbox --enable-unsafe-webgpu (SwiftShader is then chosen by itself):
 //   --headless=new --no-sandbox --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader
 //   --enable-features=Vulkan --disable-vulkan-surface --disable-gpu-sandbox
 //   plus quiet-run flags (--disable-background-networking --no-first-run --no-default-browser-check
