@@ -200,10 +200,10 @@ describe(`GPU errors become typed errors, never numbers${skip}`, () => {
   it.skipIf(gpu === null)('an error outside any op (uncapturederror) fails the next op', async () => {
     const b = (await createWebGpuBackend(opts)) as WebGpuBackend;
     try {
+      const fired = new Promise<void>((r) => b.device.addEventListener('uncapturederror', () => r()));
       // MAP_READ may only be combined with COPY_DST: a validation error no scope catches
       b.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
-      await b.device.queue.onSubmittedWorkDone();
-      await new Promise((r) => setTimeout(r, 50));
+      await fired; // delivered to the backend's listener too
       const e = await runOp(
         'dpoSigmoidLoss',
         { chosenLogps: [-1], rejectedLogps: [-2], refChosenLogps: [-1], refRejectedLogps: [-2] },
