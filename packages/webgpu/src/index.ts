@@ -10,14 +10,26 @@
 export {
   type Backend,
   type BackendKind,
+  type BackendSelection,
   type CpuBackend,
   cpuBackend,
   createWebGpuBackend,
+  type GetBackendOptions,
   getBackend,
+  PREFERRED_WORKGROUP_SIZE,
+  selfTestWebGpu,
   type WebGpuAdapterDescription,
+  type WebGpuAdapterSource,
   WebGpuBackend,
   type WebGpuBackendOptions,
 } from './webgpu-backend.js';
+export {
+  WEBGPU_ERROR_CODE,
+  WEBGPU_INSTALL_HINT,
+  WebGpuError,
+  type WebGpuErrorKind,
+  WebGpuUnavailableError,
+} from './webgpu-errors.js';
 export {
   type BackendName,
   OP_NAMES,
@@ -34,6 +46,22 @@ export {
   tokenLogProbsEntropyWebGpu,
   tokenLogProbsEntropyWgsl,
 } from './kernels/token-log-probs-entropy.js';
+export {
+  type TokenLogProbsEntropyBackwardInputs,
+  type TokenLogProbsEntropyBackwardOutput,
+  tokenLogProbsEntropyBackwardCpu,
+  tokenLogProbsEntropyBackwardWebGpu,
+  tokenLogProbsEntropyBackwardWgsl,
+} from './kernels/token-log-probs-entropy-backward.js';
+export {
+  decodeLogits,
+  float16ToNumber,
+  float32ToBfloat16,
+  type LogitsDtype,
+  type LogitsInput,
+  numberToFloat16,
+  toFloat16,
+} from './kernels/logits-dtype.js';
 export {
   type GrpoClipKlLossInputs,
   type GrpoClipKlLossOptions,

@@ -27,6 +27,12 @@ import {
   tokenLogProbsEntropyCpu,
   tokenLogProbsEntropyWebGpu,
 } from './kernels/token-log-probs-entropy.js';
+import {
+  type TokenLogProbsEntropyBackwardInputs,
+  type TokenLogProbsEntropyBackwardOutput,
+  tokenLogProbsEntropyBackwardCpu,
+  tokenLogProbsEntropyBackwardWebGpu,
+} from './kernels/token-log-probs-entropy-backward.js';
 import { type Backend, cpuBackend, type WebGpuBackend } from './webgpu-backend.js';
 
 /** Inputs, options and output of every registered op. */
@@ -36,6 +42,12 @@ export interface OpTable {
     inputs: TokenLogProbsEntropyInputs;
     options: undefined;
     output: TokenLogProbsEntropyOutput;
+  };
+  /** Gradient of Σ g_logp·logp + g_H·H with respect to the logits (see `tokenLogProbsEntropyBackwardCpu`). */
+  tokenLogProbsEntropyBackward: {
+    inputs: TokenLogProbsEntropyBackwardInputs;
+    options: undefined;
+    output: TokenLogProbsEntropyBackwardOutput;
   };
   /** verl PPO-clip + k3 KL actor loss, forward + backward (see `grpoClipKlLossCpu`). */
   grpoClipKlLoss: {
@@ -73,6 +85,10 @@ const KERNELS: Kernels = {
     cpu: (inputs) => tokenLogProbsEntropyCpu(inputs),
     webgpu: (backend, inputs) => tokenLogProbsEntropyWebGpu(backend, inputs),
   },
+  tokenLogProbsEntropyBackward: {
+    cpu: (inputs) => tokenLogProbsEntropyBackwardCpu(inputs),
+    webgpu: (backend, inputs) => tokenLogProbsEntropyBackwardWebGpu(backend, inputs),
+  },
   grpoClipKlLoss: {
     cpu: (inputs, options) => grpoClipKlLossCpu(inputs, options),
     webgpu: (backend, inputs, options) => grpoClipKlLossWebGpu(backend, inputs, options),
@@ -86,9 +102,13 @@ const KERNELS: Kernels = {
 /** Every registered op name. */
 export const OP_NAMES: readonly OpName[] = Object.freeze(Object.keys(KERNELS) as OpName[]);
 
-/** The (op, backend) pairs that have a kernel. */
+/** The (op, backend) pairs that have a kernel, read from the kernel table itself. */
 export function registeredKernels(): Array<{ op: OpName; backend: BackendName }> {
-  return OP_NAMES.flatMap((op) => (['cpu', 'webgpu'] as const).map((backend) => ({ op, backend })));
+  return (Object.keys(KERNELS) as OpName[]).flatMap((op) =>
+    (Object.keys(KERNELS[op]) as BackendName[])
+      .filter((backend) => typeof (KERNELS[op] as Record<string, unknown>)[backend] === 'function')
+      .map((backend) => ({ op, backend })),
+  );
 }
 
 /** Configuration of {@link runOp}. */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { NotSupportedError, ShapeMismatchError } from '@judgekit/core';
+import { InvalidArgumentError, NotSupportedError, ShapeMismatchError } from '@judgekit/core';
 import { dpoLoss, dpoLossWithGrad } from '@judgekit/baselines';
 import type { WebGpuBackend } from '../webgpu-backend.js';
 
@@ -116,6 +116,21 @@ function resolve(inputs: DpoSigmoidLossInputs, options: DpoSigmoidLossOptions | 
   ] as const) {
     if (a.length !== n) throw new ShapeMismatchError(what, [n], [a.length]);
   }
+  for (const [what, a] of [
+    ['chosenLogps', inputs.chosenLogps],
+    ['rejectedLogps', inputs.rejectedLogps],
+    ['refChosenLogps', inputs.refChosenLogps],
+    ['refRejectedLogps', inputs.refRejectedLogps],
+  ] as const) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(a[i] as number)) {
+        throw new InvalidArgumentError(
+          what,
+          `value ${a[i]} at pair ${i} is not finite; dpoSigmoidLoss needs finite log-probs on every backend`,
+        );
+      }
+    }
+  }
   return { beta: options?.beta ?? 0.1, eps: options?.labelSmoothing ?? 0, n };
 }
 
@@ -135,13 +150,11 @@ export function dpoSigmoidLossCpu(
   };
 }
 
-const WORKGROUP = 256;
-
 /**
  * WGSL of the per-pair kernel. `out` holds seven planes of n values: losses, ∂/∂π_c, ∂/∂π_r,
  * ∂/∂ρ_c, ∂/∂ρ_r, chosen rewards, rejected rewards.
  */
-export function dpoSigmoidLossWgsl(workgroup: number = WORKGROUP): string {
+export function dpoSigmoidLossWgsl(workgroup = 256): string {
   return /* wgsl */ `
 struct Params { n: u32, _pad: u32, beta: f32, eps: f32, inv_n: f32, _p1: f32, _p2: f32, _p3: f32 };
 @group(0) @binding(0) var<uniform> params: Params;
@@ -203,37 +216,48 @@ export async function dpoSigmoidLossWebGpu(
   options?: DpoSigmoidLossOptions,
 ): Promise<DpoSigmoidLossOutput> {
   const { beta, eps, n } = resolve(inputs, options);
-  const pipeline = backend.pipeline(`dpoSigmoidLoss/wg${WORKGROUP}`, () => dpoSigmoidLossWgsl(WORKGROUP));
-  const params = new ArrayBuffer(32);
-  const pv = new DataView(params);
-  pv.setUint32(0, n, true);
-  pv.setFloat32(8, beta, true);
-  pv.setFloat32(12, eps, true);
-  pv.setFloat32(16, n > 0 ? 1 / n : 0, true);
-  const bufs = [
-    backend.uniform(params, 'params'),
-    backend.upload(f32(inputs.chosenLogps), 'chosenLogps'),
-    backend.upload(f32(inputs.rejectedLogps), 'rejectedLogps'),
-    backend.upload(f32(inputs.refChosenLogps), 'refChosenLogps'),
-    backend.upload(f32(inputs.refRejectedLogps), 'refRejectedLogps'),
-    backend.output(7 * n, 'out'),
-  ];
-  try {
-    if (n > 0) backend.dispatch(pipeline, bufs, Math.ceil(n / WORKGROUP));
-    const out = bufs[5] as GPUBuffer;
-    const [losses, gpc, gpr, grc, grr, cr, rr] = (await backend.readManyF32(
-      Array.from({ length: 7 }, (_, k) => [out, n, k * n] as const),
-    )) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += losses[i] as number;
-    return {
-      loss: sum / n,
-      losses,
-      chosenRewards: cr,
-      rejectedRewards: rr,
-      grads: { chosenLogps: gpc, rejectedLogps: gpr, refChosenLogps: grc, refRejectedLogps: grr },
-    };
-  } finally {
-    for (const b of bufs) b.destroy();
-  }
+  return backend.run('dpoSigmoidLoss', async () => {
+    const wg = backend.workgroupSize;
+    const pipeline = await backend.pipeline(`dpoSigmoidLoss/wg${wg}`, () => dpoSigmoidLossWgsl(wg));
+    const params = new ArrayBuffer(32);
+    const pv = new DataView(params);
+    pv.setUint32(0, n, true);
+    pv.setFloat32(8, beta, true);
+    pv.setFloat32(12, eps, true);
+    pv.setFloat32(16, n > 0 ? 1 / n : 0, true);
+    const bufs = [
+      backend.uniform(params, 'params'),
+      backend.upload(f32(inputs.chosenLogps), 'chosenLogps'),
+      backend.upload(f32(inputs.rejectedLogps), 'rejectedLogps'),
+      backend.upload(f32(inputs.refChosenLogps), 'refChosenLogps'),
+      backend.upload(f32(inputs.refRejectedLogps), 'refRejectedLogps'),
+      backend.output(7 * n, 'out'),
+    ];
+    try {
+      if (n > 0) backend.dispatch(pipeline, bufs, Math.ceil(n / wg));
+      const out = bufs[5] as GPUBuffer;
+      const [losses, gpc, gpr, grc, grr, cr, rr] = (await backend.readManyF32(
+        Array.from({ length: 7 }, (_, k) => [out, n, k * n] as const),
+      )) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += losses[i] as number;
+      return {
+        loss: sum / n,
+        losses,
+        chosenRewards: cr,
+        rejectedRewards: rr,
+        grads: { chosenLogps: gpc, rejectedLogps: gpr, refChosenLogps: grc, refRejectedLogps: grr },
+      };
+    } finally {
+      for (const b of bufs) b.destroy();
+    }
+  });
 }
