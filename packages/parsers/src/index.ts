@@ -8,6 +8,24 @@
  * @packageDocumentation
  */
 
+export {
+  ARENA_HARD_LABELS,
+  type ArenaHardFailureReason,
+  type ArenaHardParseOptions,
+  type ArenaHardRecoveryStep,
+  type ArenaHardStrength,
+  type ArenaHardVerdict,
+  arenaHardUpstreamLabel,
+  parseArenaHard,
+} from './arena-hard-parser.js';
+export {
+  type JudgeFormatDefinition,
+  type JudgeFormatParseOptions,
+  type ParserDefinition,
+  registerJudgeFormat,
+  registerParser,
+  unregisterJudgeFormat,
+} from './judge-format-registry.js';
 export type { BaseParseOptions, CommonRecoveryStep, JudgeTextInput, ParseMode } from './judge-input.js';
 export {
   type JudgeLmFailureReason,
@@ -51,6 +69,14 @@ export {
   parseJudgeLrmUpstreamLabel,
   validateJudgeLrmStructure,
 } from './judgelrm-parser.js';
+export {
+  type LlmBarChoice,
+  type LlmBarFailureReason,
+  type LlmBarParseOptions,
+  type LlmBarRecoveryStep,
+  llmBarUpstreamWinner,
+  parseLlmBar,
+} from './llmbar-parser.js';
 export {
   MT_BENCH_TIE_DELTA,
   type MtBenchFailureReason,
