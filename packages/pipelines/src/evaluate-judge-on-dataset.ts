@@ -73,6 +73,10 @@ export interface EvaluateOnDatasetOptions {
   failurePolicy?: FailurePolicy;
   /** Bootstrap of the headline metrics. Default 1000 resamples, seed 0; `false` for none. */
   bootstrap?: BootstrapOptions | false;
+  /** With `swap`: the two-order combination rule (`'fastchat'`, `'judgebench'`, `'llmbar'`, `'both-agree'`, registered). */
+  combine?: string;
+  /** Group name per sample (category, source) for per-group reports. */
+  groups?: readonly (string | null | undefined)[];
 }
 
 interface Job {
@@ -219,6 +223,8 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
     parseMode: options.parseMode ?? 'strict',
   };
   if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  if (options.combine !== undefined) summarizeOptions.combine = options.combine;
+  if (options.groups !== undefined) summarizeOptions.groups = options.groups;
   const result = summarizeJudgeRecords(records, summarizeOptions);
   if (result.templateId === '') {
     result.templateId = template.id;

@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { emptyUsage, swapVerdict, type Usage, type Verdict } from '@judgekit/core';
+import { ConfigError, emptyUsage, swapVerdict, type Usage, type Verdict } from '@judgekit/core';
 import { getParser, type JudgeOutputParser, type RegistryParseOptions } from '@judgekit/parsers';
 import type { JudgeOrder, JudgeResultRecord, StoredParse } from './judge-records.js';
 
@@ -16,7 +16,10 @@ export function promptHash(raw: string): string {
 /** The parser of an output format; throws a readable error for an unknown one. */
 export function parserFor(outputFormat: string): JudgeOutputParser {
   const parser = getParser(outputFormat);
-  if (parser === undefined) throw new Error(`no parser for output format ${JSON.stringify(outputFormat)}`);
+  if (parser === undefined)
+    throw new ConfigError(
+      `no parser for output format ${JSON.stringify(outputFormat)}; register it with registerJudgeFormat (@judgekit/parsers) or load a plugin (judgekit --plugin ./my-format.mjs)`,
+    );
   return parser;
 }
 
