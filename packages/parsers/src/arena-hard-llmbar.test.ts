@@ -10,7 +10,7 @@ import { formatJudgeOutput, getTemplate, render } from '@judgekit/prompts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arenaHardUpstreamLabel, parseArenaHard } from './arena-hard-parser.js';
-import { llmBarUpstreamWinner, parseLlmBar } from './llmbar-parser.js';
+import { llmBarUpstreamWinner, parseLlmBarOutput } from './llmbar-parser.js';
 import { getParser } from './parser-registry.js';
 
 describe('Arena-Hard strict = get_score + label_to_score', () => {
@@ -101,7 +101,7 @@ describe('LLMBar strict = completion_with_parsing', () => {
   for (const [text, winner] of cases) {
     it(JSON.stringify(text), () => {
       expect(llmBarUpstreamWinner(text)).toBe(winner);
-      const r = parseLlmBar(text);
+      const r = parseLlmBarOutput(text);
       expect(r.ok ? r.value.verdict : null).toBe(
         winner === '1' ? 'answer1' : winner === '2' ? 'answer2' : null,
       );
@@ -115,11 +115,11 @@ describe('LLMBar strict = completion_with_parsing', () => {
       ['b', 'answer2'],
       ['output b', 'answer2'],
     ] as const) {
-      const r = parseLlmBar(t, { mode: 'lenient' });
+      const r = parseLlmBarOutput(t, { mode: 'lenient' });
       expect(r.ok && [r.value.verdict, r.recoveredBy.includes('choice-variant')]).toEqual([v, true]);
     }
-    expect(parseLlmBar('a good answer overall', { mode: 'lenient' }).ok).toBe(false);
-    expect(parseLlmBar('Both are good.', { mode: 'lenient' }).ok).toBe(false);
+    expect(parseLlmBarOutput('a good answer overall', { mode: 'lenient' }).ok).toBe(false);
+    expect(parseLlmBarOutput('Both are good.', { mode: 'lenient' }).ok).toBe(false);
   });
 });
 
@@ -158,7 +158,7 @@ describe('new parsers: properties', () => {
         for (const mode of ['strict', 'lenient'] as const) {
           for (const input of [t, { text: t, reasoningContent: reasoning }]) {
             const a = parseArenaHard(input, { mode });
-            const b = parseLlmBar(input, { mode });
+            const b = parseLlmBarOutput(input, { mode });
             expect(a.raw).toBe(t);
             expect(b.raw).toBe(t);
           }

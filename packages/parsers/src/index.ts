@@ -75,7 +75,7 @@ export {
   type LlmBarParseOptions,
   type LlmBarRecoveryStep,
   llmBarUpstreamWinner,
-  parseLlmBar,
+  parseLlmBarOutput,
 } from './llmbar-parser.js';
 export {
   MT_BENCH_TIE_DELTA,

@@ -38,7 +38,7 @@ export type LlmBarRecoveryStep =
   /** Another spelling of the choice: case, Markdown, `Output a`, `(b)`, `Output (B) is better`. */
   'choice-variant';
 
-/** Options of {@link parseLlmBar}. */
+/** Options of {@link parseLlmBarOutput}. */
 export type LlmBarParseOptions = BaseParseOptions;
 
 const OUTPUT_A = /(?:^|\n) ?Output \(a\)/;
@@ -79,7 +79,7 @@ function lenientRead(text: string): { value: LlmBarChoice; steps: string[] } | u
  * names a choice in another spelling (`**Output (b)**`, `output (B)`, `(a)`, `The better one is
  * Output (b).`), reported as `choice-variant`, then looks in `reasoningContent`. Never throws.
  */
-export function parseLlmBar(
+export function parseLlmBarOutput(
   input: JudgeTextInput,
   options: LlmBarParseOptions = {},
 ): ParseResult<LlmBarChoice, LlmBarFailureReason> {

@@ -10,7 +10,7 @@ import type { JudgeTextInput, ParseMode } from './judge-input.js';
 import { userParser, userParserList } from './judge-format-registry.js';
 import { parseJudgeLm, parseJudgeLmMulti, parseJudgeLmSingle } from './judgelm-parser.js';
 import { type JudgeLrmExtraction, parseJudgeLrm, parseJudgeLrmSingle } from './judgelrm-parser.js';
-import { parseLlmBar } from './llmbar-parser.js';
+import { parseLlmBarOutput } from './llmbar-parser.js';
 import { parseMtBenchPair, parseMtBenchSingle } from './mt-bench-parser.js';
 import { parsePandaLm } from './pandalm-parser.js';
 import { parsePrometheusAbsolute, parsePrometheusRelative } from './prometheus-parser.js';
@@ -193,7 +193,7 @@ const PARSERS: Record<OutputFormatId, JudgeOutputParser> = {
     id: 'llmbar',
     kind: 'pairwise',
     parse: (input, o = {}) =>
-      map(parseLlmBar(input, { mode: o.mode ?? 'strict' }), (v) => ({
+      map(parseLlmBarOutput(input, { mode: o.mode ?? 'strict' }), (v) => ({
         kind: 'pairwise',
         verdict: v.verdict,
       })),
