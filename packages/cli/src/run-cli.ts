@@ -11,7 +11,9 @@ import {
   createProgressBar,
   evaluateJudgeOnDataset,
   evaluationRunFiles,
+  getCombineRule,
   getTemplate,
+  loadJudgekitPlugin,
   loadPairwiseDataset,
   PAIRWISE_DATASET_FORMATS,
   type PairwiseDatasetFormat,
@@ -21,6 +23,8 @@ import {
 } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
+import { extractPluginArgs } from './plugin-args.js';
+import { ScoreUsageError, scoreCommand } from './score-command.js';
 
 /** A bad command line: reported on one line, exit code 2. */
 export class UsageError extends Error {
@@ -40,9 +44,12 @@ const USAGE = `usage: judgekit <command> [options]
 commands:
   eval           judge a pairwise dataset with an OpenAI-compatible model and score it
   report         re-render the report of a results.jsonl file
+  score          re-score recorded judge outputs with any format and combine rule
   serve-reward   serve the JudgeLRM reward over OpenRLHF's HTTP protocol
 
 run 'judgekit <command> --help' for the options of a command.
+Every command takes --plugin ./my-format.mjs (repeatable): a module whose register(judgekit)
+registers judge formats, templates and combine rules used by id in the same command.
 `;
 
 const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pandalm|judgelm|llmbar --template <id>
@@ -50,6 +57,10 @@ const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pand
                      [--swap] [--concurrency 4] [--limit N] [--mode strict|lenient]
                      [--failure-policy count-separately|as-tie|drop] [--max-tokens N]
                      [--resamples 1000] [--seed 0] [--cache DIR]
+                     [--combine fastchat|judgebench|llmbar|both-agree] [--plugin ./my-format.mjs]
+
+--combine NAME (with --swap) scores the two orders together under the named benchmark rule;
+the report says which rule made the numbers.
 
 --cache DIR keeps every model response in DIR (one file per request hash), so a repeated request
 (another run, another report) is answered without calling the server.
@@ -99,6 +110,16 @@ function required(values: Values, name: string, usage: string): string {
 
 const POLICIES = ['count-separately', 'as-tie', 'drop'] as const;
 
+function combineArg(name: string, swap: boolean): string {
+  if (!swap) throw new UsageError(`--combine ${name} needs --swap (the rule combines the two orders)`);
+  try {
+    getCombineRule(name);
+  } catch (err) {
+    throw new UsageError(`--combine: ${(err as Error).message.replace(/^Invalid argument `combine`: /, '')}`);
+  }
+  return name;
+}
+
 async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parse(args, {
     data: { type: 'string' },
@@ -117,6 +138,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
     resamples: { type: 'string' },
     seed: { type: 'string' },
     cache: { type: 'string' },
+    combine: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -144,6 +166,8 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const seed = intArg(values, 'seed', 0, 2 ** 32 - 1) ?? 0;
   const parseMode = oneOf(values, 'mode', ['strict', 'lenient'] as const) ?? 'strict';
   const failurePolicy = oneOf(values, 'failure-policy', POLICIES) ?? 'count-separately';
+  const combine =
+    values.combine === undefined ? undefined : combineArg(values.combine as string, values.swap === true);
   let template: ReturnType<typeof getTemplate>;
   try {
     template = getTemplate(templateId);
@@ -205,6 +229,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
       signal: controller.signal,
       failurePolicy,
       bootstrap: { resamples, seed },
+      ...(combine === undefined ? {} : { combine }),
       ...(maxTokens === undefined ? {} : { generation: { maxTokens } }),
       onProgress: (p) => {
         const notes = [
@@ -229,6 +254,9 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
       (m ? `, accuracy ${m.accuracy.toFixed(4)}, macro F1 ${m.macro.f1.toFixed(4)}` : '') +
       `, ${result.parseFailures.total} parse failures` +
       (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '') +
+      (result.combined
+        ? `, ${result.combined.rule.name} rule accuracy ${result.combined.accuracy.toFixed(4)} (${result.combined.correct}/${result.combined.outOf})`
+        : '') +
       `\nresults: ${files.results}\nreport: ${written.markdown}\n`,
   );
   if (!result.complete) {
@@ -301,13 +329,22 @@ async function serveRewardCommand(args: string[], io: CliIo): Promise<number | '
  * as one line (`judgekit: …`) on stderr, never as a stack trace.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number | 'running'> {
-  const [command, ...rest] = argv;
+  const [command, ...withPlugins] = argv;
   try {
+    const { args: rest, plugins } = extractPluginArgs(withPlugins);
+    for (const plugin of plugins) {
+      if (plugin === '') throw new UsageError('--plugin needs a module path (--plugin ./my-format.mjs)');
+      await loadJudgekitPlugin(plugin);
+    }
     switch (command) {
       case 'eval':
         return await evalCommand(rest, io);
       case 'report':
         return await reportCommand(rest, io);
+      case 'score':
+        return await scoreCommand(rest, io).catch((err: unknown) => {
+          throw err instanceof ScoreUsageError ? new UsageError(err.message) : err;
+        });
       case 'serve-reward':
         return await serveRewardCommand(rest, io);
       case undefined:

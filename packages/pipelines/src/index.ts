@@ -33,6 +33,17 @@ export {
 } from './evaluation-run-files.js';
 export type { JudgeModel, JudgeRequest, JudgeResponse } from './judge-model.js';
 export {
+  type JudgeOutputFields,
+  type JudgeOutputsFile,
+  loadJudgeOutputsFile,
+} from './judge-outputs-file.js';
+export {
+  JUDGEKIT_PLUGIN_API,
+  type JudgekitPluginApi,
+  type LoadedPlugin,
+  loadJudgekitPlugin,
+} from './judgekit-plugins.js';
+export {
   type EvaluationCounts,
   type EvaluationResult,
   type FailureExample,
@@ -68,3 +79,5 @@ export {
 } from '@judgekit/models';
 /** Prompt templates by id (re-exported from `@judgekit/prompts` for the CLI). */
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';
+/** The combine-rule registry (re-exported from `@judgekit/metrics` for the CLI). */
+export { getCombineRule, listCombineRules } from '@judgekit/metrics';
