@@ -78,6 +78,17 @@ export {
   parseLlmBarOutput,
 } from './llmbar-parser.js';
 export {
+  type ExpectedScore,
+  expectedScoreFromLogprobs,
+  LOGPROB_ANSWER_TOKENS,
+  type LogprobFailureReason,
+  type LogprobReadOptions,
+  type TokenLogprob,
+  type TopLogprob,
+  type VerdictDistribution,
+  verdictDistributionFromLogprobs,
+} from './logprob-scores.js';
+export {
   MT_BENCH_TIE_DELTA,
   type MtBenchFailureReason,
   type MtBenchPairParseOptions,
