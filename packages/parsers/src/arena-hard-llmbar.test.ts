@@ -10,7 +10,12 @@ import { formatJudgeOutput, getTemplate, render } from '@judgekit/prompts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arenaHardUpstreamLabel, parseArenaHard } from './arena-hard-parser.js';
-import { llmBarUpstreamWinner, parseLlmBarOutput } from './llmbar-parser.js';
+import {
+  llmBarCotUpstreamWinner,
+  llmBarUpstreamWinner,
+  parseLlmBarCotOutput,
+  parseLlmBarOutput,
+} from './llmbar-parser.js';
 import { getParser } from './parser-registry.js';
 
 describe('Arena-Hard strict = get_score + label_to_score', () => {
@@ -123,6 +128,27 @@ describe('LLMBar strict = completion_with_parsing', () => {
   });
 });
 
+describe('LLMBar CoT strict = completion_with_parsing with the CoT patterns', () => {
+  it('"Output (a) is better." anywhere wins over (b), "." is any character', () => {
+    expect(llmBarCotUpstreamWinner('Output (b) is weak. Therefore, Output (a) is better.')).toBe('1');
+    expect(
+      llmBarCotUpstreamWinner('Output (a) is better in style, but Therefore, Output (b) is better.'),
+    ).toBe('1');
+    expect(llmBarCotUpstreamWinner('Therefore, Output (b) is better!')).toBe('2');
+    expect(llmBarCotUpstreamWinner('Therefore, Output (b) is better')).toBeNull();
+    expect(llmBarCotUpstreamWinner('Therefore, output (b) is better.')).toBeNull();
+  });
+  it('lenient takes the last claim and says when it differs from upstream', () => {
+    const r = parseLlmBarCotOutput('Output (a) is better in style. Therefore, Output (b) is better.', {
+      mode: 'lenient',
+    });
+    expect(r.ok && [r.value.verdict, r.recoveredBy]).toEqual(['answer2', ['last-claim']]);
+    const s = parseLlmBarCotOutput('so output (B) is the better', { mode: 'lenient' });
+    expect(s.ok && [s.value.verdict, s.recoveredBy]).toEqual(['answer2', ['choice-variant']]);
+    expect(parseLlmBarCotOutput('Both are fine.', { mode: 'lenient' }).ok).toBe(false);
+  });
+});
+
 describe('new parsers: properties', () => {
   const text = fc.oneof(
     fc.string({ maxLength: 200 }),
@@ -159,6 +185,7 @@ describe('new parsers: properties', () => {
           for (const input of [t, { text: t, reasoningContent: reasoning }]) {
             const a = parseArenaHard(input, { mode });
             const b = parseLlmBarOutput(input, { mode });
+            expect(parseLlmBarCotOutput(input, { mode }).raw).toBe(t);
             expect(a.raw).toBe(t);
             expect(b.raw).toBe(t);
           }

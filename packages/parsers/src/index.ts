@@ -74,7 +74,9 @@ export {
   type LlmBarFailureReason,
   type LlmBarParseOptions,
   type LlmBarRecoveryStep,
+  llmBarCotUpstreamWinner,
   llmBarUpstreamWinner,
+  parseLlmBarCotOutput,
   parseLlmBarOutput,
 } from './llmbar-parser.js';
 export {

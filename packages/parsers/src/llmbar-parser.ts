@@ -36,7 +36,9 @@ export type LlmBarFailureReason = 'empty-output' | 'no-choice';
 /** Lenient recovery steps specific to LLMBar. */
 export type LlmBarRecoveryStep =
   /** Another spelling of the choice: case, Markdown, `Output a`, `(b)`, `Output (B) is better`. */
-  'choice-variant';
+  | 'choice-variant'
+  /** CoT: several claims; the last one was taken where upstream's order-of-patterns rule reads another. */
+  | 'last-claim';
 
 /** Options of {@link parseLlmBarOutput}. */
 export type LlmBarParseOptions = BaseParseOptions;
@@ -101,4 +103,57 @@ export function parseLlmBarOutput(
   });
   if (found !== undefined) return parseSuccess(found.value, raw, found.steps);
   return parseFailure('no-choice', 'no choice of Output (a) or Output (b) in the answer', raw);
+}
+
+const COT_A = /Output \(a\) is better./;
+const COT_B = /Output \(b\) is better./;
+const COT_LENIENT = /output\s*\(\s*([ab])\s*\)\s*is\s+(?:the\s+)?better/gi;
+
+/**
+ * evaluate.py `completion_with_parsing` with the `parsing` patterns of the CoT configs
+ * (LLMEvaluator/evaluators/config/GPT-4/CoT.json @ caa7bee7): after `strip()`,
+ * `re.search(r"Output \(a\) is better.")` → `'1'`, else the same for (b) → `'2'`, else `null`
+ * (anywhere in the text; `.` matches any character, and (a) is tried first).
+ */
+export function llmBarCotUpstreamWinner(completion: string): '1' | '2' | null {
+  const c = pyStrip(completion);
+  if (COT_A.test(c)) return '1';
+  if (COT_B.test(c)) return '2';
+  return null;
+}
+
+/**
+ * Parse an LLMBar CoT answer (an explanation ending "Therefore, Output (a) is better."). Strict is
+ * upstream's rule (a mention of "Output (a) is better" anywhere wins, even inside the explanation);
+ * lenient strips reasoning, special tokens and code fences and takes the *last* claim "Output (x)
+ * is better" in any case (`last-claim` when that differs from the strict reading,
+ * `choice-variant` for another spelling), then looks in `reasoningContent`. Never throws.
+ */
+export function parseLlmBarCotOutput(
+  input: JudgeTextInput,
+  options: LlmBarParseOptions = {},
+): ParseResult<LlmBarChoice, LlmBarFailureReason> {
+  const { text, reasoning, raw } = splitJudgeInput(input);
+  if (text.trim() === '' && (options.mode !== 'lenient' || reasoning.trim() === ''))
+    return parseFailure('empty-output', 'the judge returned no text', raw);
+  if (options.mode !== 'lenient') {
+    const w = llmBarCotUpstreamWinner(text);
+    if (w === null)
+      return parseFailure('no-choice', 'no "Output (a) is better" / "Output (b) is better"', raw);
+    return parseSuccess({ verdict: w === '1' ? 'answer1' : 'answer2' }, raw);
+  }
+  const found = withReasoningFallback(text, reasoning, (t) => {
+    const cleaned = cleanJudgeText(t);
+    const claims = [...cleaned.text.matchAll(COT_LENIENT)];
+    if (claims.length === 0) return undefined;
+    const last = claims[claims.length - 1]!;
+    const letter = last[1]!.toLowerCase();
+    const steps = [...cleaned.steps];
+    if (last[0] !== `Output (${letter}) is better`) steps.push('choice-variant');
+    const strict = llmBarCotUpstreamWinner(t);
+    if (strict !== null && strict !== (letter === 'a' ? '1' : '2')) steps.push('last-claim');
+    return { value: { verdict: letter === 'a' ? 'answer1' : 'answer2' } as LlmBarChoice, steps };
+  });
+  if (found !== undefined) return parseSuccess(found.value, raw, found.steps);
+  return parseFailure('no-choice', 'no claim "Output (a|b) is better" in the answer', raw);
 }

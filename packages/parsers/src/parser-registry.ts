@@ -10,7 +10,7 @@ import type { JudgeTextInput, ParseMode } from './judge-input.js';
 import { userParser, userParserList } from './judge-format-registry.js';
 import { parseJudgeLm, parseJudgeLmMulti, parseJudgeLmSingle } from './judgelm-parser.js';
 import { type JudgeLrmExtraction, parseJudgeLrm, parseJudgeLrmSingle } from './judgelrm-parser.js';
-import { parseLlmBarOutput } from './llmbar-parser.js';
+import { parseLlmBarCotOutput, parseLlmBarOutput } from './llmbar-parser.js';
 import { parseMtBenchPair, parseMtBenchSingle } from './mt-bench-parser.js';
 import { parsePandaLm } from './pandalm-parser.js';
 import { parsePrometheusAbsolute, parsePrometheusRelative } from './prometheus-parser.js';
@@ -194,6 +194,15 @@ const PARSERS: Record<OutputFormatId, JudgeOutputParser> = {
     kind: 'pairwise',
     parse: (input, o = {}) =>
       map(parseLlmBarOutput(input, { mode: o.mode ?? 'strict' }), (v) => ({
+        kind: 'pairwise',
+        verdict: v.verdict,
+      })),
+  },
+  'llmbar-cot': {
+    id: 'llmbar-cot',
+    kind: 'pairwise',
+    parse: (input, o = {}) =>
+      map(parseLlmBarCotOutput(input, { mode: o.mode ?? 'strict' }), (v) => ({
         kind: 'pairwise',
         verdict: v.verdict,
       })),

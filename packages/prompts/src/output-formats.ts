@@ -27,7 +27,8 @@ import { USER_OUTPUT_FORMATS } from './output-format-store.js';
  * | `prometheus-absolute` | `<feedback> [RESULT] <1-5>` | prometheus-eval absolute grading |
  * | `prometheus-relative` | `<feedback> [RESULT] <A|B>` | prometheus-eval relative grading |
  * | `arena-hard` | explanation, then one of `[[A>>B]]` `[[A>B]]` `[[A=B]]` `[[B>A]]` `[[B>>A]]` | lmarena/arena-hard-auto v0.1 |
- * | `llmbar` | `Output (a)` or `Output (b)` | princeton-nlp/LLMBar (Vanilla and the other comparison prompts) |
+ * | `llmbar` | `Output (a)` or `Output (b)` | princeton-nlp/LLMBar (Vanilla, Vanilla_NoRules) |
+ * | `llmbar-cot` | explanation, then `Therefore, Output (a) is better.` / `(b)` | princeton-nlp/LLMBar (CoT) |
  *
  * User formats registered with `registerOutputFormat` are plain strings outside this union.
  */
@@ -43,7 +44,8 @@ export type OutputFormatId =
   | 'prometheus-absolute'
   | 'prometheus-relative'
   | 'arena-hard'
-  | 'llmbar';
+  | 'llmbar'
+  | 'llmbar-cot';
 
 /** All output format ids, in a stable order (useful for property tests over every format). */
 export const OUTPUT_FORMAT_IDS: readonly OutputFormatId[] = [
@@ -59,6 +61,7 @@ export const OUTPUT_FORMAT_IDS: readonly OutputFormatId[] = [
   'prometheus-relative',
   'arena-hard',
   'llmbar',
+  'llmbar-cot',
 ];
 
 /** True when `value` is one of {@link OUTPUT_FORMAT_IDS}. */
@@ -120,6 +123,8 @@ export interface JudgeOutputValues {
   'arena-hard': { verdict: Verdict; strong?: boolean; explanation?: string };
   /** LLMBar: `Output (a)` (answer1) or `Output (b)` (answer2); no tie upstream. */
   llmbar: { verdict: 'answer1' | 'answer2' };
+  /** LLMBar CoT: `${explanation} Therefore, Output (a) is better.` (or `(b)`); just the sentence without an explanation. */
+  'llmbar-cot': { verdict: 'answer1' | 'answer2'; explanation?: string };
 }
 
 /** The value type `formatJudgeOutput` takes for format `F`. */
@@ -205,6 +210,12 @@ export const OUTPUT_FORMATS: Readonly<Record<OutputFormatId, OutputFormatInfo>> 
     id: 'llmbar',
     description: '"Output (a)" or "Output (b)" (at the start of a line).',
     parser: 'princeton-nlp/LLMBar LLMEvaluator/evaluate.py::completion_with_parsing',
+  },
+  'llmbar-cot': {
+    id: 'llmbar-cot',
+    description:
+      'A brief explanation, then "Therefore, Output (a) is better." or "Therefore, Output (b) is better."',
+    parser: 'princeton-nlp/LLMBar LLMEvaluator/evaluate.py::completion_with_parsing (CoT config patterns)',
   },
 };
 
@@ -363,6 +374,17 @@ export function formatJudgeOutput(format: string, value: unknown): string {
         );
       }
       return x.verdict === 'answer1' ? 'Output (a)' : 'Output (b)';
+    }
+    case 'llmbar-cot': {
+      const x = value as JudgeOutputValues['llmbar-cot'];
+      if (x.verdict !== 'answer1' && x.verdict !== 'answer2') {
+        throw new InvalidArgumentError(
+          'value.verdict',
+          `llmbar-cot has no tie; expected 'answer1' | 'answer2', got ${String(x.verdict)}`,
+        );
+      }
+      const claim = `Therefore, Output (${x.verdict === 'answer1' ? 'a' : 'b'}) is better.`;
+      return x.explanation === undefined ? claim : `${x.explanation} ${claim}`;
     }
     default:
       throw new InvalidArgumentError('format', `unknown output format ${JSON.stringify(format)}`);

@@ -51,7 +51,9 @@ describe('built-in registry', () => {
       'judgelrm/pair',
       'judgelrm/pair-train',
       'judgelrm/single',
+      'llmbar/cot',
       'llmbar/vanilla',
+      'llmbar/vanilla-norules',
       'mtbench/pair-math-v1',
       'mtbench/pair-math-v1-multi-turn',
       'mtbench/pair-v2',
@@ -68,7 +70,7 @@ describe('built-in registry', () => {
       expect(t.source.commit.length).toBeGreaterThanOrEqual(7);
       expect(Object.isFrozen(t)).toBe(true);
     }
-    expect(BUILTIN_TEMPLATES.length).toBe(20);
+    expect(BUILTIN_TEMPLATES.length).toBe(22);
   });
 
   it('getTemplate throws a helpful error for an unknown id', () => {
@@ -213,7 +215,7 @@ describe('TemplateRegistry instances', () => {
     expect(reg.has('test/mine')).toBe(true);
     expect(defaultTemplateRegistry().has('test/mine')).toBe(false);
     const withBuiltins = new TemplateRegistry(BUILTIN_TEMPLATES);
-    expect(withBuiltins.list().length).toBe(20);
+    expect(withBuiltins.list().length).toBe(22);
     expect(reg.unregister('test/mine')).toBe(true);
     expect(() => reg.get('test/mine')).toThrow(InvalidArgumentError);
   });

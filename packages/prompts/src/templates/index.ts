@@ -16,7 +16,7 @@ import {
   mtbenchSingleMathMultiTurn,
   mtbenchSingleMultiTurn,
 } from './mtbench.js';
-import { llmbarVanilla } from './llmbar.js';
+import { llmbarCot, llmbarVanilla, llmbarVanillaNoRules } from './llmbar.js';
 import { pandalmPair } from './pandalm.js';
 import { prometheusAbsolute, prometheusRelative } from './prometheus.js';
 
@@ -42,4 +42,6 @@ export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
   prometheusRelative,
   arenaHardV01,
   llmbarVanilla,
+  llmbarVanillaNoRules,
+  llmbarCot,
 ].map(defineTemplate);
