@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const data = fileURLToPath(new URL('../../../fixtures/data/pandalm/data', import.meta.url));
+const judgebench = fileURLToPath(new URL('../../../fixtures/data/judgebench/pairs.jsonl', import.meta.url));
 const nodeArgs = ['--conditions=@judgekit/source', '--import', 'tsx', cli];
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -82,6 +83,32 @@ beforeAll(async () => {
     req.on('end', () => {
       const { messages, model } = JSON.parse(body) as { messages: { content: string }[]; model: string };
       const prompt = messages.map((m) => m.content).join('\n');
+      const arena =
+        /<\|The Start of Assistant A's Answer\|>\n([\s\S]*?)\n<\|The End of Assistant A's Answer\|>[\s\S]*<\|The Start of Assistant B's Answer\|>\n([\s\S]*?)\n<\|The End/.exec(
+          prompt,
+        );
+      if (arena !== null) {
+        const [la, lb] = [arena[1]!.length, arena[2]!.length];
+        const label = la > lb ? 'A>B' : la < lb ? 'B>>A' : 'A=B';
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            model,
+            choices: [
+              {
+                index: 0,
+                message: {
+                  role: 'assistant',
+                  content: `Longer is better.\n\nMy final verdict is: [[${label}]]`,
+                },
+                finish_reason: 'stop',
+              },
+            ],
+            usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+          }),
+        );
+        return;
+      }
       const m = /\[First\]\n([\s\S]*?)\n\n\[Second\]\n([\s\S]*?)\n\nEnd with/.exec(prompt);
       const a = m?.[1]?.length ?? 0;
       const b = m?.[2]?.length ?? 0;
@@ -156,6 +183,39 @@ describe('a user format through the CLI', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('output format `test-lab/verdict-word`');
     expect(report).toContain('combined with the `judgebench` rule');
+  }, 60_000);
+
+  it('judgekit eval --format judgebench with the Arena-Hard template groups by category under a named rule', async () => {
+    const out = join(dir, 'jb-eval');
+    const r = await run([
+      'eval',
+      '--data',
+      judgebench,
+      '--format',
+      'judgebench',
+      '--template',
+      'arena-hard/v0.1',
+      '--base-url',
+      baseURL,
+      '--model',
+      'fake-arena',
+      '--swap',
+      '--combine',
+      'judgebench',
+      '--resamples',
+      '20',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).not.toContain('judgekit:');
+    expect(r.code).toBe(0);
+    // Longer answer wins in both games: right on jb-2, jb-4 (B longer, label B>A) and jb-3 (A longer).
+    // jb-1: equal lengths → tie in both games → tie → wrong.
+    expect(r.stdout).toContain('judgebench rule accuracy 0.7500 (3/4)');
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain(
+      'by group (`judgebench` rule): coding 1.0000 (1/1), knowledge 0.0000 (0/1), math 1.0000 (1/1), reasoning 1.0000 (1/1).',
+    );
   }, 60_000);
 
   it('without the plugin the template is unknown: a one-line usage error', async () => {

@@ -52,7 +52,7 @@ Every command takes --plugin ./my-format.mjs (repeatable): a module whose regist
 registers judge formats, templates and combine rules used by id in the same command.
 `;
 
-const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pandalm|judgelm|llmbar --template <id>
+const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pandalm|judgelm|llmbar|judgebench --template <id>
                      --base-url <url> --model <name> [--api-key-env VAR] [--out runs/eval]
                      [--swap] [--concurrency 4] [--limit N] [--mode strict|lenient]
                      [--failure-policy count-separately|as-tie|drop] [--max-tokens N]
@@ -230,6 +230,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
       failurePolicy,
       bootstrap: { resamples, seed },
       ...(combine === undefined ? {} : { combine }),
+      ...(dataset.groups === undefined ? {} : { groups: dataset.groups }),
       ...(maxTokens === undefined ? {} : { generation: { maxTokens } }),
       onProgress: (p) => {
         const notes = [

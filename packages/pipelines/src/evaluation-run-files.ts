@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, type PairwiseSample, type Verdict } from '@judgekit/core';
 import {
   judgeLmRecordToSample,
+  loadJudgeBench,
   loadJudgeLmSamples,
   loadLlmBar,
   loadPandaLmTestSet,
@@ -19,7 +20,7 @@ import type { EvaluationResult, JudgeResultRecord } from './judge-records.js';
 import { summarizeJudgeRecords } from './judge-records.js';
 
 /** Dataset formats `loadPairwiseDataset` reads. */
-export const PAIRWISE_DATASET_FORMATS = ['pandalm', 'judgelm', 'llmbar'] as const;
+export const PAIRWISE_DATASET_FORMATS = ['pandalm', 'judgelm', 'llmbar', 'judgebench'] as const;
 /** One of {@link PAIRWISE_DATASET_FORMATS}. */
 export type PairwiseDatasetFormat = (typeof PAIRWISE_DATASET_FORMATS)[number];
 
@@ -40,6 +41,8 @@ export interface PairwiseDataset {
   labels: (Verdict | null)[];
   /** How the labels were made, for reports. */
   labelSource: string;
+  /** Group per sample when the format has one (JudgeBench: knowledge / reasoning / math / coding). */
+  groups?: (string | null)[];
 }
 
 /**
@@ -48,6 +51,7 @@ export interface PairwiseDataset {
  *   annotators (`majorityVote`, ties between votes resolved first-seen, as the PandaLM demo).
  * - `judgelm`: JudgeLM judge-sample JSONL; label from the GPT-4 scores (`judgeLmRecordToSample`).
  * - `llmbar`: LLMBar `dataset.json`; label from `label` (no ties).
+ * - `judgebench`: JudgeBench pairs JSONL; label `A>B` / `B>A`, groups = category from `source`.
  */
 export async function loadPairwiseDataset(
   path: string,
@@ -57,6 +61,7 @@ export async function loadPairwiseDataset(
   let samples: PairwiseSample[];
   let labels: (Verdict | null)[];
   let labelSource: string;
+  let groups: (string | null)[] | undefined;
   if (format === 'pandalm') {
     samples = await loadPandaLmTestSet(path, { question: options.pandalmQuestion ?? 'joined' });
     const annotators = [0, 1, 2].map((k) =>
@@ -72,6 +77,12 @@ export async function loadPairwiseDataset(
     samples = await loadLlmBar(path);
     labels = samples.map((s) => s.label ?? null);
     labelSource = 'LLMBar gold label';
+  } else if (format === 'judgebench') {
+    const jb = await loadJudgeBench(path);
+    samples = jb.samples;
+    labels = jb.samples.map((s) => s.label);
+    groups = jb.samples.map((s) => s.category);
+    labelSource = 'JudgeBench gold label (A>B / B>A)';
   } else {
     throw new ConfigError(
       `unknown dataset format ${JSON.stringify(format)}; use one of ${PAIRWISE_DATASET_FORMATS.join(', ')}`,
@@ -80,8 +91,9 @@ export async function loadPairwiseDataset(
   if (options.limit !== undefined) {
     samples = samples.slice(0, options.limit);
     labels = labels.slice(0, options.limit);
+    groups = groups?.slice(0, options.limit);
   }
-  return { samples, labels, labelSource };
+  return groups === undefined ? { samples, labels, labelSource } : { samples, labels, labelSource, groups };
 }
 
 /** The settings of a run, saved as `run.json` beside `results.jsonl` so `report` can re-score. */
