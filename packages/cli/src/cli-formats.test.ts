@@ -216,6 +216,22 @@ describe('a user format through the CLI', () => {
     expect(report).toContain(
       'by group (`judgebench` rule): coding 1.0000 (1/1), knowledge 0.0000 (0/1), math 1.0000 (1/1), reasoning 1.0000 (1/1).',
     );
+    // `judgekit report` re-scores with the run's rule, or another one by name.
+    const again = await run(['report', join(out, 'results.jsonl'), '--resamples', '20']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('combined with the `judgebench` rule');
+    const other = await run([
+      'report',
+      join(out, 'results.jsonl'),
+      '--combine',
+      'llmbar',
+      '--resamples',
+      '20',
+    ]);
+    expect(other.code).toBe(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      'combined with the `llmbar` rule (per-order): accuracy',
+    );
   }, 60_000);
 
   it('without the plugin the template is unknown: a one-line usage error', async () => {

@@ -69,6 +69,7 @@ Re-running with the same options resumes; Ctrl-C stops scheduling and keeps what
 `;
 
 const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--failure-policy P] [--resamples 1000] [--seed 0]
+                       [--combine NAME]
 
 Re-scores a results file (settings from run.json beside it) and writes report.{md,json,svg}
 to --out (default: the results file's directory).
@@ -200,6 +201,7 @@ async function evalCommand(args: string[], io: CliIo): Promise<number> {
     data,
     format,
     labelSource: dataset.labelSource,
+    ...(combine === undefined ? {} : { combine }),
   });
 
   const controller = new AbortController();
@@ -283,6 +285,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
       'failure-policy': { type: 'string' },
       resamples: { type: 'string' },
       seed: { type: 'string' },
+      combine: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -300,6 +303,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { result, info, truncatedLine } = await summarizeResultsFile(file, {
     bootstrap: { resamples, seed },
     ...(failurePolicy === undefined ? {} : { failurePolicy }),
+    ...(values.combine === undefined ? {} : { combine: combineArg(values.combine as string, true) }),
   });
   if (truncatedLine !== undefined)
     io.stderr.write(`warning: ${file}:${truncatedLine} is a truncated line and was skipped\n`);

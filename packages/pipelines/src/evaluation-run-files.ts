@@ -107,6 +107,8 @@ export interface EvaluationRunInfo {
   data?: string;
   format?: string;
   labelSource?: string;
+  /** The two-order combine rule the run was scored with (`--combine`). */
+  combine?: string;
 }
 
 /** Paths of the files in a run directory. */
@@ -153,6 +155,8 @@ export async function writeEvaluationReport(
 export interface SummarizeResultsFileOptions {
   failurePolicy?: FailurePolicy;
   bootstrap?: BootstrapOptions | false;
+  /** Two-order combine rule; default the one in `run.json`, if any. */
+  combine?: string;
 }
 
 /**
@@ -193,6 +197,8 @@ export async function summarizeResultsFile(
     summarizeOptions.swap = true;
   }
   if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  const combine = options.combine ?? info?.combine;
+  if (combine !== undefined) summarizeOptions.combine = combine;
   const out: { result: EvaluationResult; info?: EvaluationRunInfo; truncatedLine?: number } = {
     result: summarizeJudgeRecords(records, summarizeOptions),
   };
