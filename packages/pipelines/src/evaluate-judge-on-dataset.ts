@@ -6,7 +6,7 @@
 
 import { ConfigError, type PairwiseSample, type Verdict } from '@judgekit/core';
 import { appendJsonl, readJsonlIfExists } from '@judgekit/datasets';
-import type { BootstrapOptions, FailurePolicy } from '@judgekit/metrics';
+import { type BootstrapOptions, type FailurePolicy, getCombineRule } from '@judgekit/metrics';
 import type { RegistryParseOptions } from '@judgekit/parsers';
 import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
 import type { JudgeModel } from './judge-model.js';
@@ -103,6 +103,17 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
   if (options.labels !== undefined && options.labels.length !== samples.length)
     throw new ConfigError(
       `labels has ${options.labels.length} entries but there are ${samples.length} samples`,
+    );
+  if (options.combine !== undefined) {
+    if (!options.swap)
+      throw new ConfigError(
+        `combine rule '${options.combine}' needs swap: true (it combines the two orders)`,
+      );
+    getCombineRule(options.combine);
+  }
+  if (options.groups !== undefined && options.groups.length !== samples.length)
+    throw new ConfigError(
+      `groups has ${options.groups.length} entries but there are ${samples.length} samples`,
     );
   const orders: JudgeOrder[] = options.swap ? ['original', 'swapped'] : ['original'];
   const labelOf = (i: number): Verdict | null =>

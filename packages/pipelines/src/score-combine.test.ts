@@ -97,3 +97,29 @@ describe('scoreJudgeOutputs with a user format', () => {
     );
   });
 });
+
+describe('evaluateJudgeOnDataset checks its combine options before calling the model', () => {
+  it('a rule without swap, an unknown rule or misaligned groups is an error, and no call is made', async () => {
+    const { evaluateJudgeOnDataset } = await import('./evaluate-judge-on-dataset.js');
+    let calls = 0;
+    const model = {
+      id: 'never',
+      async generate() {
+        calls++;
+        throw new Error('not called');
+      },
+    };
+    const base = {
+      samples: [{ id: 's', question: 'q', answer1: 'a', answer2: 'b', label: 'answer1' as const }],
+      template: 'arena-hard/v0.1',
+      model,
+      outFile: '/nonexistent-dir/never.jsonl',
+    };
+    await expect(evaluateJudgeOnDataset({ ...base, combine: 'fastchat' })).rejects.toThrow(/needs swap/);
+    await expect(evaluateJudgeOnDataset({ ...base, swap: true, combine: 'nope' })).rejects.toThrow(
+      /unknown combine rule "nope"/,
+    );
+    await expect(evaluateJudgeOnDataset({ ...base, groups: [] })).rejects.toThrow(/groups has 0 entries/);
+    expect(calls).toBe(0);
+  });
+});
