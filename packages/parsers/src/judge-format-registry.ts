@@ -43,6 +43,11 @@ export interface ParserDefinition {
    * turned into a failure (`parser-threw` / `invalid-parser-result`), never a verdict.
    */
   parse(text: string, options: JudgeFormatParseOptions): ParseResult<Judgment, string>;
+  /**
+   * Optional: map a judgment made on the swapped presentation back to the original order. Default:
+   * swap the verdict and reverse `scores` (right whenever the format names answers by position).
+   */
+  swap?: (judgment: Judgment) => Judgment;
 }
 
 /** A user judge format: the output format and its parser in one definition. */
@@ -64,7 +69,9 @@ function validJudgment(v: unknown, kind: Judgment['kind']): v is Judgment {
 function wrap(def: ParserDefinition): JudgeOutputParser {
   const { id, kind } = def;
   const parse = def.parse;
+  const swap = def.swap;
   return Object.freeze({
+    ...(swap === undefined ? {} : { swap }),
     id: id as JudgeOutputParser['id'],
     kind,
     parse(input: JudgeTextInput, options: RegistryParseOptions = {}): ParseResult<Judgment, string> {
@@ -110,6 +117,8 @@ function checkParserDefinition(def: ParserDefinition): void {
     );
   if (typeof def.parse !== 'function')
     throw new InvalidArgumentError('definition.parse', 'expected a function (text, { mode }) => ParseResult');
+  if (def.swap !== undefined && typeof def.swap !== 'function')
+    throw new InvalidArgumentError('definition.swap', 'expected a function (judgment) => judgment');
 }
 
 /**

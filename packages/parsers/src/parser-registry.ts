@@ -54,6 +54,12 @@ export interface JudgeOutputParser {
   readonly kind: Judgment['kind'];
   /** Parse judge text; never throws on model text. Failure reasons are the format parser's codes. */
   parse(input: JudgeTextInput, options?: RegistryParseOptions): ParseResult<Judgment, string>;
+  /**
+   * How a pairwise judgment made on the swapped presentation reads in the original order. Absent:
+   * the verdict is swapped (`answer1` ↔ `answer2`) and `scores` reversed, which is right for every
+   * format that names answers by position. A user format that names them otherwise supplies its own.
+   */
+  readonly swap?: (judgment: Judgment) => Judgment;
 }
 
 function map<T, R extends string>(

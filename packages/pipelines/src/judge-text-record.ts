@@ -23,6 +23,28 @@ export function parserFor(outputFormat: string): JudgeOutputParser {
   return parser;
 }
 
+/**
+ * The verdict of a swapped-order judgment in the original frame: the format's own `swap` when it
+ * has one (a user format that does not name answers by position), else `swapVerdict`. A `swap`
+ * that throws or returns no pairwise verdict gives no verdict (`null`), never a guess.
+ */
+function originalFrame(
+  parser: JudgeOutputParser,
+  res: { ok: boolean; value?: unknown },
+  asJudged: Verdict,
+): Verdict | null {
+  if (parser.swap === undefined) return swapVerdict(asJudged);
+  try {
+    const j = parser.swap((res as { value: Parameters<NonNullable<JudgeOutputParser['swap']>>[0] }).value);
+    return j.kind === 'pairwise' &&
+      (j.verdict === 'answer1' || j.verdict === 'answer2' || j.verdict === 'tie')
+      ? j.verdict
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Inputs of {@link buildJudgeRecord}. */
 export interface BuildRecordInput {
   id: string;
@@ -66,6 +88,18 @@ export function buildJudgeRecord(
   } else {
     parse = { ok: false, reason: res.reason, message: res.message };
   }
+  let verdict: Verdict | null = asJudged;
+  if (asJudged !== null && input.order === 'swapped') {
+    verdict = originalFrame(parser, res, asJudged);
+    if (verdict === null) {
+      parse = {
+        ok: false,
+        reason: 'invalid-swap',
+        message: `the '${parser.id}' format's swap did not give a pairwise verdict for the swapped order`,
+      };
+      asJudged = null;
+    }
+  }
   const record: JudgeResultRecord = {
     id: input.id,
     index: input.index,
@@ -77,7 +111,7 @@ export function buildJudgeRecord(
     label: input.label,
     text: input.text,
     parse,
-    verdict: asJudged === null ? null : input.order === 'swapped' ? swapVerdict(asJudged) : asJudged,
+    verdict,
     verdictAsJudged: asJudged,
     usage: input.usage ?? emptyUsage(),
   };

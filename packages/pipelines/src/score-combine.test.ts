@@ -123,3 +123,37 @@ describe('evaluateJudgeOnDataset checks its combine options before calling the m
     expect(calls).toBe(0);
   });
 });
+
+describe('a user format with its own swap', () => {
+  afterAll(() => unregisterJudgeFormat('test-lab/names-model'));
+  it("maps swapped judgments with the format's swap; a bad swap is a failure, not a verdict", () => {
+    // The judge names the winning model ("winner: model-x"); the presentation order does not change
+    // which model that is, so the swapped judgment needs no exchange.
+    registerJudgeFormat({
+      id: 'test-lab/names-model',
+      description: 'winner: model-x | model-y | tie',
+      kind: 'pairwise',
+      parse(text) {
+        const m = /winner: (model-x|model-y|tie)/.exec(text);
+        if (!m) return parseFailure('no-winner', 'no winner', text);
+        const verdict = m[1] === 'model-x' ? 'answer1' : m[1] === 'model-y' ? 'answer2' : 'tie';
+        return parseSuccess({ kind: 'pairwise', verdict }, text);
+      },
+      swap: (j) => {
+        if (j.kind === 'pairwise' && j.verdict === 'tie') return { kind: 'rating', score: 0 };
+        return j;
+      },
+    });
+    const { records } = scoreJudgeOutputs({
+      outputs: ['winner: model-x', 'winner: model-y'],
+      swappedOutputs: ['winner: model-x', 'winner: tie'],
+      labels: ['answer1', 'answer2'],
+      outputFormat: 'test-lab/names-model',
+      bootstrap: false,
+    });
+    const swapped = records.filter((r) => r.order === 'swapped');
+    expect(swapped[0]!.verdict).toBe('answer1');
+    expect(swapped[1]!.verdict).toBeNull();
+    expect(swapped[1]!.parse).toMatchObject({ ok: false, reason: 'invalid-swap' });
+  });
+});
