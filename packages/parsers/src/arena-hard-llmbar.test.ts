@@ -9,7 +9,7 @@
 import { formatJudgeOutput, getTemplate, render } from '@judgekit/prompts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arenaHardUpstreamLabel, parseArenaHard } from './arena-hard-parser.js';
+import { arenaHardBattleScores, arenaHardUpstreamLabel, parseArenaHard } from './arena-hard-parser.js';
 import {
   llmBarCotUpstreamWinner,
   llmBarUpstreamWinner,
@@ -82,6 +82,17 @@ describe('Arena-Hard strict = get_score + label_to_score', () => {
     expect(think.ok && think.value.verdict).toBe('answer2');
     const reasoning = parseArenaHard({ text: '', reasoningContent: 'so [[A=B]]' }, { mode: 'lenient' });
     expect(reasoning.ok && reasoning.recoveredBy).toContain('reasoning-content');
+  });
+});
+
+describe('arenaHardBattleScores = show_result.py load_judgments', () => {
+  it('game 2 as is, game 1 complemented, strong labels repeated weight times', () => {
+    // Model better in both games: game 1 (baseline A, model B) says B>>A, game 2 (model A) says A>B.
+    expect(arenaHardBattleScores('B>>A', 'A>B')).toEqual([1, 1, 1, 1]);
+    expect(arenaHardBattleScores('A=B', 'A<B')).toEqual([0, 0.5]);
+    expect(arenaHardBattleScores('A>>B', 'B>>A', { weight: 2 })).toEqual([0, 0, 0, 0]);
+    expect(arenaHardBattleScores(null, 'A>B')).toBeUndefined();
+    expect(arenaHardBattleScores('A>>>B', 'A>B')).toBeUndefined();
   });
 });
 

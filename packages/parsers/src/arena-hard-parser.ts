@@ -154,3 +154,30 @@ export function parseArenaHard(
     return parseFailure('unknown-label', `[[${upstream.label}]] is not an Arena-Hard label`, raw);
   return parseFailure('no-verdict', 'no Arena-Hard [[…]] label in the judgment', raw);
 }
+
+/**
+ * Arena-Hard's battle outcomes of one question from its two games, as show_result.py
+ * `load_judgments` builds them (commit 005ac120): `label_to_score[game2] + [1 − s for s in
+ * label_to_score[game1]]`, where game 1 shows (baseline, model) and game 2 (model, baseline), a
+ * weak label scores `[1]` / `[0]`, a tie `[0.5]`, and a strong one repeats its score `weight`
+ * times (default 3). The values are the judged model's wins against the baseline. `undefined`
+ * when either label is missing or not in the table (upstream drops null games and raises on
+ * unknown labels).
+ */
+export function arenaHardBattleScores(
+  game1Label: string | null | undefined,
+  game2Label: string | null | undefined,
+  options: { weight?: number } = {},
+): number[] | undefined {
+  const weight = options.weight ?? 3;
+  const scores = (label: string | null | undefined): number[] | undefined => {
+    if (typeof label !== 'string' || !Object.hasOwn(ARENA_HARD_LABELS, label)) return undefined;
+    const e = ARENA_HARD_LABELS[label]!;
+    const s = e.verdict === 'answer1' ? 1 : e.verdict === 'answer2' ? 0 : 0.5;
+    return Array.from({ length: e.strength === 'strong' ? weight : 1 }, () => s);
+  };
+  const g1 = scores(game1Label);
+  const g2 = scores(game2Label);
+  if (g1 === undefined || g2 === undefined) return undefined;
+  return [...g2, ...g1.map((s) => 1 - s)];
+}

@@ -15,6 +15,7 @@ export {
   type ArenaHardRecoveryStep,
   type ArenaHardStrength,
   type ArenaHardVerdict,
+  arenaHardBattleScores,
   arenaHardUpstreamLabel,
   parseArenaHard,
 } from './arena-hard-parser.js';
