@@ -18,6 +18,7 @@ import {
   unregisterCombineRule,
 } from './combine-rules.js';
 import { evaluateJudge } from './evaluate-judge.js';
+import { swapConsistency } from './position-bias.js';
 
 type Decision = 'A>B' | 'B>A' | 'A=B' | null;
 const toDecision = (v: Verdict | null): Decision =>
@@ -232,5 +233,15 @@ describe('evaluateJudge groupBy and raw counts', () => {
       rule: 'judgebench',
     });
     expect([r.correct, r.groups!.a!.correct, r.groups!.a!.n, r.groups!.b!.correct]).toEqual([1, 1, 2, 0]);
+  });
+});
+
+describe('swapConsistency raw counts', () => {
+  it('gives the counts behind every rate', () => {
+    const s = swapConsistency(['answer1', 'answer1', 'tie', null], ['answer2', 'answer1', 'tie', 'answer1']);
+    // As judged: pair 0 consistent (reversed answer2 = original answer1), pair 1 flipped, pair 2 both tie.
+    expect(s.counts).toMatchObject({ consistent: 2, flips: 1, ties: 2, parsed: 7 });
+    expect(s.consistency).toBe(s.counts.consistent / s.n);
+    expect(s.tieRate).toBe(s.counts.ties / s.counts.parsed);
   });
 });
