@@ -34,9 +34,10 @@ import {
   writeEvaluationReport,
   writeRunInfo,
 } from '@judgekit/pipelines';
+import { combineArg } from './combine-arg.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
-export const EVAL_USAGE = `usage: judgekit eval [--data <file|dir> --format pandalm|judgelm|llmbar --template <id>
+export const EVAL_USAGE = `usage: judgekit eval [--data <file|dir> --format pandalm|judgelm|llmbar|judgebench --template <id>
                       --base-url <url> [--base-url <url> …] --model <name>] [options]
 
 With no data source or judge flags: the embedded default — the bundled PandaLM test set (999 pairs, human majority
@@ -49,6 +50,9 @@ options:
   --out DIR                  run directory (default runs/eval/<data>-<template>-<model>)
   --api-key-env VAR          environment variable holding the bearer token
   --swap                     also judge with the answers swapped (swap consistency)
+  --combine NAME             with --swap: score both orders together under a named rule
+                             (fastchat, judgebench, llmbar, both-agree, or one a --plugin registered);
+                             the report says which rule made the numbers
   --concurrency N            calls in flight (default 4)
   --timeout SECONDS          time limit of one HTTP attempt (default 120)
   --retries N                retries of a failed call: 5xx, 429, malformed body, timeout (default 3)
@@ -107,6 +111,7 @@ const FLAGS = {
   resamples: { type: 'string' },
   seed: { type: 'string' },
   cache: { type: 'string' },
+  combine: { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -395,7 +400,10 @@ export function summaryLine(result: EvaluationResult): string {
     (result.failurePolicy === 'count-separately'
       ? ''
       : ` (scored with --failure-policy ${result.failurePolicy})`) +
-    (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '')
+    (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '') +
+    (result.combined
+      ? `, ${result.combined.rule.name} rule accuracy ${result.combined.accuracy.toFixed(4)} (${result.combined.correct}/${result.combined.outOf})`
+      : '')
   );
 }
 
@@ -466,6 +474,15 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const parseMode = c.oneOf('mode', ['strict', 'lenient'] as const) ?? 'strict';
   const extraction = c.oneOf('extraction', EXTRACTIONS);
   const failurePolicy = c.oneOf('failure-policy', POLICIES) ?? (embedded ? 'as-tie' : 'count-separately');
+  let combine: string | undefined;
+  const combineName = c.str('combine');
+  if (combineName !== undefined) {
+    try {
+      combine = combineArg(combineName, values.swap === true);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   let template: ReturnType<typeof getTemplate> | undefined;
   if (templateId !== '') {
     try {
@@ -580,6 +597,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
         failurePolicy,
         bootstrap: { resamples, seed },
         generation,
+        ...(combine === undefined ? {} : { combine }),
+        ...(dataset.groups === undefined ? {} : { groups: dataset.groups }),
         retryErrors: values['retry-errors'] === true,
         redact,
         onValidated: () =>
@@ -594,6 +613,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
             format: format!,
             labelSource: dataset.labelSource,
             fingerprint,
+            ...(combine === undefined ? {} : { combine }),
           }),
         onProgress: (p) => {
           const notes = [

@@ -5,10 +5,13 @@
 
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { summarizeResultsFile, writeEvaluationReport } from '@judgekit/pipelines';
+import { loadJudgekitPlugin, summarizeResultsFile, writeEvaluationReport } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
+import { combineArg } from './combine-arg.js';
 import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
+import { extractPluginArgs } from './plugin-args.js';
+import { ScoreUsageError, scoreCommand } from './score-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
 export { type CliIo, UsageError } from './usage-error.js';
@@ -21,12 +24,16 @@ commands:
   eval           judge a pairwise dataset with an OpenAI-compatible model and score it
                  (no arguments: the embedded PandaLM default, no server needed)
   report         re-render the report of a results.jsonl file
+  score          re-score recorded judge outputs with any format and combine rule
   serve-reward   serve the JudgeLRM reward over OpenRLHF's HTTP protocol
 
 run 'judgekit <command> --help' for the options of a command.
+Every command takes --plugin ./my-format.mjs (repeatable): a module whose register(judgekit)
+registers judge formats, templates and combine rules used by id in the same command.
 `;
 
 const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--failure-policy P] [--resamples 1000] [--seed 0]
+                       [--combine NAME]
 
 Re-scores a results file (settings from run.json beside it) and writes report.{md,json,svg}
 to --out (default: the results file's directory).
@@ -69,6 +76,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
       'failure-policy': { type: 'string' },
       resamples: { type: 'string' },
       seed: { type: 'string' },
+      combine: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -86,6 +94,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { result, info, truncatedLine } = await summarizeResultsFile(file, {
     bootstrap: { resamples, seed },
     ...(failurePolicy === undefined ? {} : { failurePolicy }),
+    ...(values.combine === undefined ? {} : { combine: combineArg(values.combine as string, true) }),
   });
   if (truncatedLine !== undefined)
     io.stderr.write(`warning: ${file}:${truncatedLine} is a truncated line and was skipped\n`);
@@ -116,13 +125,22 @@ async function serveRewardCommand(args: string[], io: CliIo): Promise<number | '
  * as one line (`judgekit: …`) on stderr, never as a stack trace.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number | 'running'> {
-  const [command, ...rest] = argv;
+  const [command, ...withPlugins] = argv;
   try {
+    const { args: rest, plugins } = extractPluginArgs(withPlugins);
+    for (const plugin of plugins) {
+      if (plugin === '') throw new UsageError('--plugin needs a module path (--plugin ./my-format.mjs)');
+      await loadJudgekitPlugin(plugin);
+    }
     switch (command) {
       case 'eval':
         return await evalCommand(rest, io);
       case 'report':
         return await reportCommand(rest, io);
+      case 'score':
+        return await scoreCommand(rest, io).catch((err: unknown) => {
+          throw err instanceof ScoreUsageError ? new UsageError(err.message) : err;
+        });
       case 'serve-reward':
         return await serveRewardCommand(rest, io);
       case '--version':

@@ -17,7 +17,9 @@ export type JudgekitErrorCode =
   | 'model_call'
   | 'timeout'
   | 'aborted'
-  | 'not_supported';
+  | 'not_supported'
+  | 'registry_conflict'
+  | 'webgpu';
 
 /** Options common to every judgekit error. */
 export interface JudgekitErrorOptions {
@@ -175,5 +177,24 @@ export class NotSupportedError extends JudgekitError {
   }
   static override isInstance(error: unknown): error is NotSupportedError {
     return hasCode(error, 'not_supported');
+  }
+}
+
+/**
+ * A registration collides with an entry that may not be replaced: a built-in output format,
+ * parser, template or combine rule, or (without `override`) an id registered before.
+ */
+export class RegistryConflictError extends JudgekitError {
+  /** Which registry (`'output-format'`, `'parser'`, `'combine-rule'`, …). */
+  readonly registry: string;
+  /** The id that collided. */
+  readonly id: string;
+  constructor(registry: string, id: string, message: string, options?: JudgekitErrorOptions) {
+    super('registry_conflict', message, options);
+    this.registry = registry;
+    this.id = id;
+  }
+  static override isInstance(error: unknown): error is RegistryConflictError {
+    return hasCode(error, 'registry_conflict');
   }
 }

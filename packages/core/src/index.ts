@@ -17,6 +17,7 @@ export {
   type JudgekitErrorOptions,
   ModelCallError,
   NotSupportedError,
+  RegistryConflictError,
   ShapeMismatchError,
   TimeoutError,
 } from './errors.js';

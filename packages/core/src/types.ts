@@ -117,8 +117,15 @@ export function verdictFromScores(scores: ScorePair, threshold = 0): Verdict {
   return 'tie';
 }
 
-/** The verdict as seen after the two answers swap places (`answer1` ↔ `answer2`, tie stays). */
-export function swapVerdict(verdict: Verdict): Verdict {
+/**
+ * The verdict as seen after the two answers swap places (`answer1` ↔ `answer2`, tie stays). A
+ * failure (`null` / `undefined`: no verdict could be read) stays a failure; it never becomes a tie.
+ */
+export function swapVerdict(verdict: Verdict): Verdict;
+export function swapVerdict(verdict: Verdict | null): Verdict | null;
+export function swapVerdict(verdict: Verdict | null | undefined): Verdict | null | undefined;
+export function swapVerdict(verdict: Verdict | null | undefined): Verdict | null | undefined {
+  if (verdict === null || verdict === undefined) return verdict;
   return verdict === 'answer1' ? 'answer2' : verdict === 'answer2' ? 'answer1' : 'tie';
 }
 

@@ -63,6 +63,13 @@ export {
   parseJudgeLmAnswers,
   parseJudgeLmSamples,
 } from './judgelm.js';
+export {
+  type JudgeBenchDataset,
+  type JudgeBenchSample,
+  judgeBenchCategory,
+  loadJudgeBench,
+  parseJudgeBench,
+} from './judgebench.js';
 export { type LlmBarOptions, loadLlmBar, parseLlmBar } from './llmbar.js';
 export {
   checkPandaLmAlignment,

@@ -69,12 +69,23 @@ export interface EvaluateJudgeOptions extends ClassificationOptions {
   failurePolicy?: FailurePolicy;
   /** Bootstrap intervals for the headline metrics; omitted or `false` for none. */
   bootstrap?: BootstrapOptions | false;
+  /**
+   * A group name per sample (category, source), aligned with `predictions`; the report then has
+   * `groups` with a full report per group (counts, `correct`, intervals with the same bootstrap
+   * options). `null` / `undefined` / `''` puts a sample in no group (it still counts overall).
+   */
+  groupBy?: ArrayLike<string | null | undefined>;
 }
 
 /** The report of {@link evaluateJudge}. Plain data: `JSON.stringify` writes it (NaN as null). */
 export interface JudgeReport extends ClassificationMetrics {
   /** Samples scored (after the drops below). */
   n: number;
+  /**
+   * Samples whose prediction equals the label (after the failure policy): the raw count behind
+   * `accuracy` (`accuracy = correct / n`).
+   */
+  correct: number;
   /** Samples given. */
   inputSamples: number;
   /** Samples dropped because their label failed to parse. */
@@ -89,6 +100,8 @@ export interface JudgeReport extends ClassificationMetrics {
   confusion: ConfusionMatrix;
   /** Percentile bootstrap intervals of the headline metrics, when asked for. */
   ci?: Record<HeadlineMetric, ConfidenceInterval>;
+  /** One report per group of `groupBy`, sorted by group name. */
+  groups?: Record<string, JudgeReport>;
 }
 
 /** Prepared, aligned codes of a judge after label drops and the failure policy. */
@@ -201,8 +214,11 @@ export function evaluateJudge(options: EvaluateJudgeOptions): JudgeReport {
   const metrics = classificationFromCounts(counts, cls);
   const valid = labels.length - droppedLabelFailures;
   const dropped = failurePolicy === 'drop' ? predictionFailures : 0;
+  let correct = 0;
+  for (let t = 0; t < NUM_CLASSES; t++) correct += counts[t * CONFUSION_COLS + t]!;
   const report: JudgeReport = {
     n: valid - dropped,
+    correct,
     inputSamples: labels.length,
     droppedLabelFailures,
     predictionFailures,
@@ -220,7 +236,46 @@ export function evaluateJudge(options: EvaluateJudgeOptions): JudgeReport {
         : preparedJoint(p, l, failurePolicy);
     report.ci = bootstrapJudgeMetrics(joint, counts, cls, options.bootstrap);
   }
+  if (options.groupBy !== undefined) report.groups = groupReports(options, p, l, failurePolicy);
   return report;
+}
+
+function groupReports(
+  options: EvaluateJudgeOptions,
+  p: Uint8Array,
+  l: Uint8Array,
+  failurePolicy: FailurePolicy,
+): Record<string, JudgeReport> {
+  const groupBy = options.groupBy!;
+  if (groupBy.length !== p.length)
+    throw new ShapeMismatchError('groupBy vs predictions', [p.length], [groupBy.length]);
+  const members = new Map<string, number[]>();
+  for (let i = 0; i < groupBy.length; i++) {
+    const g = groupBy[i];
+    if (g === null || g === undefined || g === '') continue;
+    if (typeof g !== 'string')
+      throw new InvalidArgumentError(
+        'groupBy',
+        `expected a string per sample, got ${JSON.stringify(g)} at ${i}`,
+      );
+    let list = members.get(g);
+    if (list === undefined) members.set(g, (list = []));
+    list.push(i);
+  }
+  const out: Record<string, JudgeReport> = {};
+  for (const name of [...members.keys()].sort()) {
+    const idx = members.get(name)!;
+    const sub: EvaluateJudgeOptions = {
+      predictions: Uint8Array.from(idx, (i) => p[i]!),
+      labels: Uint8Array.from(idx, (i) => l[i]!),
+      failurePolicy,
+    };
+    if (options.classes !== undefined) sub.classes = options.classes;
+    if (options.zeroDivision !== undefined) sub.zeroDivision = options.zeroDivision;
+    if (options.bootstrap) sub.bootstrap = options.bootstrap;
+    out[name] = evaluateJudge(sub);
+  }
+  return out;
 }
 
 function preparedJoint(p: Uint8Array, l: Uint8Array, failurePolicy: FailurePolicy): Uint8Array {

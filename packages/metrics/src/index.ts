@@ -38,6 +38,21 @@ export {
   type PreparedJudgeCodes,
   prepareJudgeCodes,
 } from './evaluate-judge.js';
+export {
+  COMBINE_RULE_NAMES,
+  type CombineRule,
+  type CombineRuleDefinition,
+  combineOrders,
+  type EvaluateTwoOrdersOptions,
+  evaluateTwoOrders,
+  getCombineRule,
+  listCombineRules,
+  type PerOrderCombineRule,
+  type PerSampleCombineRule,
+  registerCombineRule,
+  type TwoOrderReport,
+  unregisterCombineRule,
+} from './combine-rules.js';
 export { cohenKappa, fleissKappa, fleissKappaFromCounts, type Rating } from './inter-rater.js';
 export {
   dropFailedLabels,

@@ -61,6 +61,17 @@ export interface SwapConsistency {
   secondSlotRate: number;
   /** Share of all parsed single judgments that are ties. */
   tieRate: number;
+  /** The raw counts behind the rates (pairs for the pair rates, single judgments for the slot and tie rates). */
+  counts: {
+    consistent: number;
+    preferFirst: number;
+    preferSecond: number;
+    flips: number;
+    firstSlot: number;
+    secondSlot: number;
+    ties: number;
+    parsed: number;
+  };
 }
 
 function prepareSwap(
@@ -150,6 +161,16 @@ export function swapConsistency(
     firstSlotRate: decided > 0 ? slot1 / decided : Number.NaN,
     secondSlotRate: decided > 0 ? slot2 / decided : Number.NaN,
     tieRate: parsed > 0 ? ties / parsed : Number.NaN,
+    counts: {
+      consistent,
+      preferFirst: before,
+      preferSecond: after,
+      flips,
+      firstSlot: slot1,
+      secondSlot: slot2,
+      ties,
+      parsed,
+    },
   };
 }
 

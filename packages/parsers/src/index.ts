@@ -8,6 +8,25 @@
  * @packageDocumentation
  */
 
+export {
+  ARENA_HARD_LABELS,
+  type ArenaHardFailureReason,
+  type ArenaHardParseOptions,
+  type ArenaHardRecoveryStep,
+  type ArenaHardStrength,
+  type ArenaHardVerdict,
+  arenaHardBattleScores,
+  arenaHardUpstreamLabel,
+  parseArenaHard,
+} from './arena-hard-parser.js';
+export {
+  type JudgeFormatDefinition,
+  type JudgeFormatParseOptions,
+  type ParserDefinition,
+  registerJudgeFormat,
+  registerParser,
+  unregisterJudgeFormat,
+} from './judge-format-registry.js';
 export type {
   BaseParseOptions,
   CommonRecoveryStep,
@@ -57,6 +76,27 @@ export {
   parseJudgeLrmUpstreamLabel,
   validateJudgeLrmStructure,
 } from './judgelrm-parser.js';
+export {
+  type LlmBarChoice,
+  type LlmBarFailureReason,
+  type LlmBarParseOptions,
+  type LlmBarRecoveryStep,
+  llmBarCotUpstreamWinner,
+  llmBarUpstreamWinner,
+  parseLlmBarCotOutput,
+  parseLlmBarOutput,
+} from './llmbar-parser.js';
+export {
+  type ExpectedScore,
+  expectedScoreFromLogprobs,
+  LOGPROB_ANSWER_TOKENS,
+  type LogprobFailureReason,
+  type LogprobReadOptions,
+  type TokenLogprob,
+  type TopLogprob,
+  type VerdictDistribution,
+  verdictDistributionFromLogprobs,
+} from './logprob-scores.js';
 export {
   MT_BENCH_TIE_DELTA,
   type MtBenchFailureReason,

@@ -5,9 +5,12 @@
 
 import type { ParseResult, ScorePair, Verdict } from '@judgekit/core';
 import { isOutputFormatId, type OutputFormatId } from '@judgekit/prompts';
+import { type ArenaHardStrength, parseArenaHard } from './arena-hard-parser.js';
 import type { JudgeTextInput, ParseMode } from './judge-input.js';
+import { userParser, userParserList } from './judge-format-registry.js';
 import { parseJudgeLm, parseJudgeLmMulti, parseJudgeLmSingle } from './judgelm-parser.js';
 import { type JudgeLrmExtraction, parseJudgeLrm, parseJudgeLrmSingle } from './judgelrm-parser.js';
+import { parseLlmBarCotOutput, parseLlmBarOutput } from './llmbar-parser.js';
 import { parseMtBenchPair, parseMtBenchSingle } from './mt-bench-parser.js';
 import { parsePandaLm } from './pandalm-parser.js';
 import { parsePrometheusAbsolute, parsePrometheusRelative } from './prometheus-parser.js';
@@ -19,7 +22,13 @@ import { parsePrometheusAbsolute, parsePrometheusRelative } from './prometheus-p
  * - `multi-scores`: one score per answer (JudgeLM multi-answer); `best` = 0-based indices of the top score.
  */
 export type Judgment =
-  | { kind: 'pairwise'; verdict: Verdict; scores?: ScorePair }
+  | {
+      kind: 'pairwise';
+      verdict: Verdict;
+      scores?: ScorePair;
+      /** Arena-Hard with `keepStrength: true`: `>>` (strong) or `>` (weak) for a decisive verdict. */
+      strength?: ArenaHardStrength;
+    }
   | { kind: 'rating'; score: number }
   | { kind: 'multi-scores'; scores: readonly number[]; best: readonly number[] };
 
@@ -33,16 +42,24 @@ export interface RegistryParseOptions {
   extraction?: JudgeLrmExtraction;
   /** `prometheus-relative`: which upstream parser version strict mode copies; default `'a6938ea'`. */
   relativeParser?: 'a6938ea' | 'f2589f7';
+  /** `arena-hard`: keep `strength` (`A>>B` strong, `A>B` weak) in the judgment. Default false (JudgeBench drops it). */
+  keepStrength?: boolean;
 }
 
 /** The parser registered for one output format. */
 export interface JudgeOutputParser {
-  /** The output format id (from `@judgekit/prompts`). */
-  readonly id: OutputFormatId;
+  /** The output format id (from `@judgekit/prompts`; a user format's id is a plain string). */
+  readonly id: OutputFormatId | (string & {});
   /** What kind of judgment the format carries. */
   readonly kind: Judgment['kind'];
   /** Parse judge text; never throws on model text. Failure reasons are the format parser's codes. */
   parse(input: JudgeTextInput, options?: RegistryParseOptions): ParseResult<Judgment, string>;
+  /**
+   * How a pairwise judgment made on the swapped presentation reads in the original order. Absent:
+   * the verdict is swapped (`answer1` ↔ `answer2`) and `scores` reversed, which is right for every
+   * format that names answers by position. A user format that names them otherwise supplies its own.
+   */
+  readonly swap?: (judgment: Judgment) => Judgment;
 }
 
 function map<T, R extends string>(
@@ -168,19 +185,47 @@ const PARSERS: Record<OutputFormatId, JudgeOutputParser> = {
       return map(parsePrometheusRelative(input, opts), (v) => ({ kind: 'pairwise', verdict: v.verdict }));
     },
   },
+  'arena-hard': {
+    id: 'arena-hard',
+    kind: 'pairwise',
+    parse: (input, o = {}) =>
+      map(parseArenaHard(input, { mode: o.mode ?? 'strict' }), (v) =>
+        o.keepStrength && v.strength !== undefined
+          ? { kind: 'pairwise', verdict: v.verdict, strength: v.strength }
+          : { kind: 'pairwise', verdict: v.verdict },
+      ),
+  },
+  llmbar: {
+    id: 'llmbar',
+    kind: 'pairwise',
+    parse: (input, o = {}) =>
+      map(parseLlmBarOutput(input, { mode: o.mode ?? 'strict' }), (v) => ({
+        kind: 'pairwise',
+        verdict: v.verdict,
+      })),
+  },
+  'llmbar-cot': {
+    id: 'llmbar-cot',
+    kind: 'pairwise',
+    parse: (input, o = {}) =>
+      map(parseLlmBarCotOutput(input, { mode: o.mode ?? 'strict' }), (v) => ({
+        kind: 'pairwise',
+        verdict: v.verdict,
+      })),
+  },
 };
 
 /**
- * The parser for an output format id of `@judgekit/prompts` (`OUTPUT_FORMAT_IDS`), or `undefined`
- * for an unknown id.
+ * The parser for an output format id of `@judgekit/prompts` (`OUTPUT_FORMAT_IDS`) or of a format
+ * registered with `registerJudgeFormat` / `registerParser`, or `undefined` for an unknown id.
  */
 export function getParser(outputFormat: OutputFormatId): JudgeOutputParser;
 export function getParser(outputFormat: string): JudgeOutputParser | undefined;
 export function getParser(outputFormat: string): JudgeOutputParser | undefined {
-  return isOutputFormatId(outputFormat) ? PARSERS[outputFormat] : undefined;
+  return isOutputFormatId(outputFormat) ? PARSERS[outputFormat] : userParser(outputFormat);
 }
 
-/** Every registered parser, in `OUTPUT_FORMAT_IDS` order of the prompts package. */
+/** Every parser: the built-ins in `OUTPUT_FORMAT_IDS` order of the prompts package, then user parsers by id. */
 export function listParsers(): readonly JudgeOutputParser[] {
-  return Object.values(PARSERS);
+  return [...Object.values(PARSERS), ...userParserList()];
 }

@@ -221,6 +221,28 @@ const cases: fc.Arbitrary<Case>[] = [
       value: v,
       expected: { kind: 'pairwise' as const, verdict: v.verdict },
     })),
+  fc.record({ verdict, strong: fc.boolean(), explanation: optProse }).map((v) => ({
+    id: 'arena-hard' as const,
+    value: v,
+    expected: { kind: 'pairwise' as const, verdict: v.verdict },
+  })),
+  fc
+    .record({ verdict: fc.constantFrom('answer1', 'answer2') as fc.Arbitrary<'answer1' | 'answer2'> })
+    .map((v) => ({
+      id: 'llmbar' as const,
+      value: v,
+      expected: { kind: 'pairwise' as const, verdict: v.verdict },
+    })),
+  fc
+    .record({
+      verdict: fc.constantFrom('answer1', 'answer2') as fc.Arbitrary<'answer1' | 'answer2'>,
+      explanation: optProse,
+    })
+    .map((v) => ({
+      id: 'llmbar-cot' as const,
+      value: v,
+      expected: { kind: 'pairwise' as const, verdict: v.verdict },
+    })),
 ];
 
 describe('a judge answer written in each output format parses back to the same verdict', () => {

@@ -6,7 +6,7 @@
 
 import { ConfigError, JudgekitError, type PairwiseSample, type Verdict } from '@judgekit/core';
 import { readJsonlIfExists } from '@judgekit/datasets';
-import type { BootstrapOptions, FailurePolicy } from '@judgekit/metrics';
+import { type BootstrapOptions, type FailurePolicy, getCombineRule } from '@judgekit/metrics';
 import type { RegistryParseOptions } from '@judgekit/parsers';
 import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
 import type { JudgeModel } from './judge-model.js';
@@ -89,6 +89,10 @@ export interface EvaluateOnDatasetOptions {
   redact?: (text: string) => string;
   /** Milliseconds between `fsync`s of the results file. Default 1000. */
   fsyncIntervalMs?: number;
+  /** With `swap`: the two-order combination rule (`'fastchat'`, `'judgebench'`, `'llmbar'`, `'both-agree'`, registered). */
+  combine?: string;
+  /** Group name per sample (category, source) for per-group reports. */
+  groups?: readonly (string | null | undefined)[];
 }
 
 interface Job {
@@ -116,6 +120,17 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
   if (options.labels !== undefined && options.labels.length !== samples.length)
     throw new ConfigError(
       `labels has ${options.labels.length} entries but there are ${samples.length} samples`,
+    );
+  if (options.combine !== undefined) {
+    if (!options.swap)
+      throw new ConfigError(
+        `combine rule '${options.combine}' needs swap: true (it combines the two orders)`,
+      );
+    getCombineRule(options.combine);
+  }
+  if (options.groups !== undefined && options.groups.length !== samples.length)
+    throw new ConfigError(
+      `groups has ${options.groups.length} entries but there are ${samples.length} samples`,
     );
   const orders: JudgeOrder[] = options.swap ? ['original', 'swapped'] : ['original'];
   const labelOf = (i: number): Verdict | null =>
@@ -256,6 +271,8 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
     parseMode: options.parseMode ?? 'strict',
   };
   if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  if (options.combine !== undefined) summarizeOptions.combine = options.combine;
+  if (options.groups !== undefined) summarizeOptions.groups = options.groups;
   const result = summarizeJudgeRecords(records, summarizeOptions);
   if (result.templateId === '') {
     result.templateId = template.id;

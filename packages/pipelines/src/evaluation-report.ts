@@ -167,6 +167,23 @@ export function renderEvaluationReport(
           `prefers first slot ${f4(s.preferFirstRate)}, second slot ${f4(s.preferSecondRate)}, delta bias ${f4(s.deltaBias)}, flip rate ${f4(s.flipRate)}.`,
       );
     }
+    if (r.combined) {
+      const c = r.combined;
+      lines.push(
+        `${name} two orders combined with the \`${c.rule.name}\` rule (${c.rule.kind}): accuracy ${c.ci ? ci(c.ci) : f4(c.accuracy)}, ` +
+          `${c.correct} of ${c.outOf} correct over ${c.n} pairs (original order alone ${f4(c.perOrder.original.accuracy)}, swapped alone ${f4(c.perOrder.swapped.accuracy)}). ` +
+          `Rule: ${c.rule.description} Source: ${c.rule.reference}.`,
+      );
+    }
+    const groups = r.combined?.groups ?? r.metrics?.groups;
+    if (groups && Object.keys(groups).length > 0)
+      lines.push(
+        `${name} by group${r.combined?.groups ? ` (\`${r.combined.rule.name}\` rule)` : ''}: ` +
+          Object.entries(groups)
+            .map(([g, m]) => `${g} ${f4(m.accuracy)} (${m.correct}/${'outOf' in m ? m.outOf : m.n})`)
+            .join(', ') +
+          '.',
+      );
     if (r.usage.totalTokens > 0 || r.counts.cachedCalls > 0)
       lines.push(
         `${name} usage: ${r.usage.promptTokens} prompt + ${r.usage.completionTokens} completion = ${r.usage.totalTokens} tokens; ${r.counts.cachedCalls} cached calls.`,

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, type PairwiseSample, type Verdict } from '@judgekit/core';
 import {
   judgeLmRecordToSample,
+  loadJudgeBench,
   loadJudgeLmSamples,
   loadLlmBar,
   loadPandaLmTestSet,
@@ -20,7 +21,7 @@ import { summarizeJudgeRecords } from './judge-records.js';
 import type { RunFingerprint } from './run-identity.js';
 
 /** Dataset formats `loadPairwiseDataset` reads. */
-export const PAIRWISE_DATASET_FORMATS = ['pandalm', 'judgelm', 'llmbar'] as const;
+export const PAIRWISE_DATASET_FORMATS = ['pandalm', 'judgelm', 'llmbar', 'judgebench'] as const;
 /** One of {@link PAIRWISE_DATASET_FORMATS}. */
 export type PairwiseDatasetFormat = (typeof PAIRWISE_DATASET_FORMATS)[number];
 
@@ -41,6 +42,8 @@ export interface PairwiseDataset {
   labels: (Verdict | null)[];
   /** How the labels were made, for reports. */
   labelSource: string;
+  /** Group per sample when the format has one (JudgeBench: knowledge / reasoning / math / coding). */
+  groups?: (string | null)[];
 }
 
 /**
@@ -49,6 +52,7 @@ export interface PairwiseDataset {
  *   annotators (`majorityVote`, ties between votes resolved first-seen, as the PandaLM demo).
  * - `judgelm`: JudgeLM judge-sample JSONL; label from the GPT-4 scores (`judgeLmRecordToSample`).
  * - `llmbar`: LLMBar `dataset.json`; label from `label` (no ties).
+ * - `judgebench`: JudgeBench pairs JSONL; label `A>B` / `B>A`, groups = category from `source`.
  */
 export async function loadPairwiseDataset(
   path: string,
@@ -58,6 +62,7 @@ export async function loadPairwiseDataset(
   let samples: PairwiseSample[];
   let labels: (Verdict | null)[];
   let labelSource: string;
+  let groups: (string | null)[] | undefined;
   if (format === 'pandalm') {
     samples = await loadPandaLmTestSet(path, { question: options.pandalmQuestion ?? 'joined' });
     const annotators = [0, 1, 2].map((k) =>
@@ -73,6 +78,12 @@ export async function loadPairwiseDataset(
     samples = await loadLlmBar(path);
     labels = samples.map((s) => s.label ?? null);
     labelSource = 'LLMBar gold label';
+  } else if (format === 'judgebench') {
+    const jb = await loadJudgeBench(path);
+    samples = jb.samples;
+    labels = jb.samples.map((s) => s.label);
+    groups = jb.samples.map((s) => s.category);
+    labelSource = 'JudgeBench gold label (A>B / B>A)';
   } else {
     throw new ConfigError(
       `unknown dataset format ${JSON.stringify(format)}; use one of ${PAIRWISE_DATASET_FORMATS.join(', ')}`,
@@ -81,8 +92,9 @@ export async function loadPairwiseDataset(
   if (options.limit !== undefined) {
     samples = samples.slice(0, options.limit);
     labels = labels.slice(0, options.limit);
+    groups = groups?.slice(0, options.limit);
   }
-  return { samples, labels, labelSource };
+  return groups === undefined ? { samples, labels, labelSource } : { samples, labels, labelSource, groups };
 }
 
 /** The settings of a run, saved as `run.json` beside `results.jsonl` so `report` can re-score. */
@@ -98,6 +110,8 @@ export interface EvaluationRunInfo {
   labelSource?: string;
   /** Everything that can change a judgment; a resume with another fingerprint is refused. */
   fingerprint?: RunFingerprint;
+  /** The two-order combine rule the run was scored with (`--combine`). */
+  combine?: string;
 }
 
 /** Paths of the files in a run directory. */
@@ -144,6 +158,8 @@ export async function writeEvaluationReport(
 export interface SummarizeResultsFileOptions {
   failurePolicy?: FailurePolicy;
   bootstrap?: BootstrapOptions | false;
+  /** Two-order combine rule; default the one in `run.json`, if any. */
+  combine?: string;
 }
 
 /**
@@ -184,6 +200,8 @@ export async function summarizeResultsFile(
     summarizeOptions.swap = true;
   }
   if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  const combine = options.combine ?? info?.combine;
+  if (combine !== undefined) summarizeOptions.combine = combine;
   const out: { result: EvaluationResult; info?: EvaluationRunInfo; truncatedLine?: number } = {
     result: summarizeJudgeRecords(records, summarizeOptions),
   };

@@ -32,6 +32,17 @@ export {
   writeRunInfo,
 } from './evaluation-run-files.js';
 export {
+  type JudgeOutputFields,
+  type JudgeOutputsFile,
+  loadJudgeOutputsFile,
+} from './judge-outputs-file.js';
+export {
+  JUDGEKIT_PLUGIN_API,
+  type JudgekitPluginApi,
+  type LoadedPlugin,
+  loadJudgekitPlugin,
+} from './judgekit-plugins.js';
+export {
   type AutoevalsScore,
   GRADE_SCALES,
   type GradeErrorResult,
@@ -159,3 +170,5 @@ export {
 } from '@judgekit/models';
 /** Prompt templates by id (re-exported from `@judgekit/prompts` for the CLI). */
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';
+/** The combine-rule registry (re-exported from `@judgekit/metrics` for the CLI). */
+export { getCombineRule, listCombineRules } from '@judgekit/metrics';

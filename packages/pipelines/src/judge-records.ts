@@ -7,10 +7,12 @@ import { addUsage, emptyUsage, type Usage, type Verdict } from '@judgekit/core';
 import {
   type BootstrapOptions,
   evaluateJudge,
+  evaluateTwoOrders,
   type FailurePolicy,
   type JudgeReport,
   type SwapConsistency,
   swapConsistency,
+  type TwoOrderReport,
 } from '@judgekit/metrics';
 import type { Judgment } from '@judgekit/parsers';
 
@@ -168,6 +170,12 @@ export interface EvaluationResult {
   metricsCountSeparately?: JudgeReport;
   /** JudgeLM consistency / position bias over samples judged in both orders (with `swap`). */
   swap?: SwapConsistency;
+  /**
+   * The two orders scored under the combine rule named in `SummarizeOptions.combine` (FastChat,
+   * JudgeBench, LLMBar, both-agree or a registered rule), over the labelled samples judged in both
+   * orders; `combined.rule` says which rule made the numbers.
+   */
+  combined?: TwoOrderReport;
   parseFailures: ParseFailureSummary;
   /** Calls with no usable response; never scored. */
   errors: ErrorSummary;
@@ -189,6 +197,14 @@ export interface SummarizeOptions {
   parseMode?: 'strict' | 'lenient';
   /** Bootstrap of the headline metrics; default 1000 resamples, seed 0; `false` for none. */
   bootstrap?: BootstrapOptions | false;
+  /**
+   * Two-order combination rule (`getCombineRule` of `@judgekit/metrics`: `'fastchat'`,
+   * `'judgebench'`, `'llmbar'`, `'both-agree'` or a registered name) applied when samples were
+   * judged in both orders; the result then has `combined`.
+   */
+  combine?: string;
+  /** Group name per dataset sample (category, source); adds per-group reports to `metrics` and `combined`. */
+  groups?: readonly (string | null | undefined)[];
 }
 
 const MAX_RAW = 2000;
@@ -238,6 +254,7 @@ export function summarizeJudgeRecords(
   const judgedIdx: number[] = [];
   const seq: (Verdict | null)[] = [];
   const rev: (Verdict | null)[] = [];
+  const bothIdx: number[] = [];
   let first: JudgeResultRecord | undefined;
   for (const r of latest.values()) {
     first ??= r;
@@ -287,6 +304,7 @@ export function summarizeJudgeRecords(
       judgedSwapped++;
       seq.push(o.verdict);
       rev.push(s.verdict);
+      bothIdx.push(i);
     }
   }
   const jp = judgedIdx.map((i) => predictions[i]!);
@@ -317,7 +335,13 @@ export function summarizeJudgeRecords(
   };
   if (labelled > 0) {
     const bootstrap = options.bootstrap === undefined ? { resamples: 1000, seed: 0 } : options.bootstrap;
-    result.metrics = evaluateJudge({ predictions: jp, labels: jl, failurePolicy, bootstrap });
+    result.metrics = evaluateJudge({
+      predictions: jp,
+      labels: jl,
+      failurePolicy,
+      bootstrap,
+      ...(options.groups === undefined ? {} : { groupBy: judgedIdx.map((i) => options.groups![i] ?? null) }),
+    });
     if (failurePolicy !== 'count-separately') {
       result.metricsCountSeparately = evaluateJudge({
         predictions: jp,
@@ -328,6 +352,19 @@ export function summarizeJudgeRecords(
   }
   if (seq.length > 0) {
     result.swap = swapConsistency(seq, rev, { reversedFrame: 'original', failurePolicy });
+  }
+  if (options.combine !== undefined && bothIdx.some((i) => labels[i] !== null)) {
+    const bootstrap = options.bootstrap === undefined ? { resamples: 1000, seed: 0 } : options.bootstrap;
+    result.combined = evaluateTwoOrders({
+      original: seq,
+      swapped: rev,
+      labels: bothIdx.map((i) => labels[i]!),
+      rule: options.combine,
+      failurePolicy,
+      bootstrap,
+      ...(options.groups === undefined ? {} : { groupBy: bothIdx.map((i) => options.groups![i] ?? null) }),
+    });
+    delete result.combined.verdicts;
   }
   return result;
 }

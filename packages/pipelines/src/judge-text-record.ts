@@ -4,7 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { emptyUsage, swapVerdict, type Usage, type Verdict } from '@judgekit/core';
+import { ConfigError, emptyUsage, swapVerdict, type Usage, type Verdict } from '@judgekit/core';
 import { getParser, type JudgeOutputParser, type RegistryParseOptions } from '@judgekit/parsers';
 import type { JudgeOrder, JudgeResultRecord, StoredParse } from './judge-records.js';
 
@@ -16,8 +16,33 @@ export function promptHash(raw: string): string {
 /** The parser of an output format; throws a readable error for an unknown one. */
 export function parserFor(outputFormat: string): JudgeOutputParser {
   const parser = getParser(outputFormat);
-  if (parser === undefined) throw new Error(`no parser for output format ${JSON.stringify(outputFormat)}`);
+  if (parser === undefined)
+    throw new ConfigError(
+      `no parser for output format ${JSON.stringify(outputFormat)}; register it with registerJudgeFormat (@judgekit/parsers) or load a plugin (judgekit --plugin ./my-format.mjs)`,
+    );
   return parser;
+}
+
+/**
+ * The verdict of a swapped-order judgment in the original frame: the format's own `swap` when it
+ * has one (a user format that does not name answers by position), else `swapVerdict`. A `swap`
+ * that throws or returns no pairwise verdict gives no verdict (`null`), never a guess.
+ */
+function originalFrame(
+  parser: JudgeOutputParser,
+  res: { ok: boolean; value?: unknown },
+  asJudged: Verdict,
+): Verdict | null {
+  if (parser.swap === undefined) return swapVerdict(asJudged);
+  try {
+    const j = parser.swap((res as { value: Parameters<NonNullable<JudgeOutputParser['swap']>>[0] }).value);
+    return j.kind === 'pairwise' &&
+      (j.verdict === 'answer1' || j.verdict === 'answer2' || j.verdict === 'tie')
+      ? j.verdict
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Inputs of {@link buildJudgeRecord}. */
@@ -63,6 +88,18 @@ export function buildJudgeRecord(
   } else {
     parse = { ok: false, reason: res.reason, message: res.message };
   }
+  let verdict: Verdict | null = asJudged;
+  if (asJudged !== null && input.order === 'swapped') {
+    verdict = originalFrame(parser, res, asJudged);
+    if (verdict === null) {
+      parse = {
+        ok: false,
+        reason: 'invalid-swap',
+        message: `the '${parser.id}' format's swap did not give a pairwise verdict for the swapped order`,
+      };
+      asJudged = null;
+    }
+  }
   const record: JudgeResultRecord = {
     id: input.id,
     index: input.index,
@@ -75,7 +112,7 @@ export function buildJudgeRecord(
     text: input.text,
     outcome: parse.ok ? 'verdict' : 'parse-failure',
     parse,
-    verdict: asJudged === null ? null : input.order === 'swapped' ? swapVerdict(asJudged) : asJudged,
+    verdict,
     verdictAsJudged: asJudged,
     usage: input.usage ?? emptyUsage(),
   };

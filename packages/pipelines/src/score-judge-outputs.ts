@@ -34,6 +34,10 @@ export interface ScoreJudgeOutputsOptions {
   failurePolicy?: FailurePolicy;
   /** Default 1000 resamples, seed 0; `false` for none. */
   bootstrap?: BootstrapOptions | false;
+  /** Two-order combination rule name (with `swappedOutputs`); the result then has `combined`. */
+  combine?: string;
+  /** Group name per sample (category, source), for per-group reports. */
+  groups?: readonly (string | null | undefined)[];
 }
 
 /** Result of {@link scoreJudgeOutputs}: the summary and the per-sample records. */
@@ -55,6 +59,10 @@ export function scoreJudgeOutputs(options: ScoreJudgeOutputsOptions): ScoredJudg
     throw new ConfigError(
       `swappedOutputs has ${options.swappedOutputs.length} entries but there are ${n} outputs`,
     );
+  if (options.groups !== undefined && options.groups.length !== n)
+    throw new ConfigError(`groups has ${options.groups.length} entries but there are ${n} outputs`);
+  if (options.combine !== undefined && options.swappedOutputs === undefined)
+    throw new ConfigError(`combine rule '${options.combine}' needs swappedOutputs (the second order)`);
   if (options.ids !== undefined && options.ids.length !== n)
     throw new ConfigError(`ids has ${options.ids.length} entries but there are ${n} outputs`);
   const parser = parserFor(options.outputFormat);
@@ -91,5 +99,7 @@ export function scoreJudgeOutputs(options: ScoreJudgeOutputsOptions): ScoredJudg
     parseMode: options.parseMode ?? 'strict',
   };
   if (options.bootstrap !== undefined) summarizeOptions.bootstrap = options.bootstrap;
+  if (options.combine !== undefined) summarizeOptions.combine = options.combine;
+  if (options.groups !== undefined) summarizeOptions.groups = options.groups;
   return { result: summarizeJudgeRecords(records, summarizeOptions), records };
 }

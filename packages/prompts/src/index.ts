@@ -18,6 +18,16 @@ export {
   type OutputFormatInfo,
 } from './output-formats.js';
 export {
+  getOutputFormat,
+  hasOutputFormat,
+  listOutputFormats,
+  type OutputFormatDefinition,
+  type RegisteredOutputFormat,
+  type RegisterOutputFormatOptions,
+  registerOutputFormat,
+  unregisterOutputFormat,
+} from './output-format-registry.js';
+export {
   defaultTemplateRegistry,
   getTemplate,
   listTemplates,
@@ -56,6 +66,7 @@ export {
   escapeTemplateText,
   type TemplatePart,
 } from './template-string.js';
+export { ARENA_HARD_V01_SYSTEM } from './templates/arena-hard.js';
 export { BUILTIN_TEMPLATES } from './templates/index.js';
 export { JUDGELM_INSTRUCTION, JUDGELM_SYSTEM, JUDGELM_VQA_INSTRUCTION } from './templates/judgelm.js';
 export {
@@ -63,6 +74,7 @@ export {
   JUDGELRM_SINGLE_SYSTEM,
   JUDGELRM_TRAIN_SYSTEM,
 } from './templates/judgelrm.js';
+export { LLMBAR_SYSTEM } from './templates/llmbar.js';
 export {
   formatPrometheusRubric,
   PROMETHEUS_ABS_SYSTEM,

@@ -70,7 +70,7 @@ describe('formatJudgeOutput (pinned layouts)', () => {
     expect(isOutputFormatId('judgelm')).toBe(false);
     // Templates with a prefill agree with their format's prefill.
     for (const t of listTemplates()) {
-      const p = OUTPUT_FORMATS[t.outputFormat].prefill;
+      const p = OUTPUT_FORMATS[t.outputFormat as keyof typeof OUTPUT_FORMATS].prefill;
       if (p !== undefined) expect(t.assistantPrefill).toBe(p);
     }
   });

@@ -9,6 +9,7 @@
  */
 
 import { InvalidArgumentError, type ScorePair, type Verdict } from '@judgekit/core';
+import { USER_OUTPUT_FORMATS } from './output-format-store.js';
 
 /**
  * Every output format id known to judgekit.
@@ -25,6 +26,11 @@ import { InvalidArgumentError, type ScorePair, type Verdict } from '@judgekit/co
  * | `mtbench-single` | explanation, then `Rating: [[x]]` | FastChat MT-Bench single |
  * | `prometheus-absolute` | `<feedback> [RESULT] <1-5>` | prometheus-eval absolute grading |
  * | `prometheus-relative` | `<feedback> [RESULT] <A|B>` | prometheus-eval relative grading |
+ * | `arena-hard` | explanation, then one of `[[A>>B]]` `[[A>B]]` `[[A=B]]` `[[B>A]]` `[[B>>A]]` | lmarena/arena-hard-auto v0.1 |
+ * | `llmbar` | `Output (a)` or `Output (b)` | princeton-nlp/LLMBar (Vanilla, Vanilla_NoRules) |
+ * | `llmbar-cot` | explanation, then `Therefore, Output (a) is better.` / `(b)` | princeton-nlp/LLMBar (CoT) |
+ *
+ * User formats registered with `registerOutputFormat` are plain strings outside this union.
  */
 export type OutputFormatId =
   | 'judgelm-scores'
@@ -36,7 +42,10 @@ export type OutputFormatId =
   | 'mtbench-pair'
   | 'mtbench-single'
   | 'prometheus-absolute'
-  | 'prometheus-relative';
+  | 'prometheus-relative'
+  | 'arena-hard'
+  | 'llmbar'
+  | 'llmbar-cot';
 
 /** All output format ids, in a stable order (useful for property tests over every format). */
 export const OUTPUT_FORMAT_IDS: readonly OutputFormatId[] = [
@@ -50,6 +59,9 @@ export const OUTPUT_FORMAT_IDS: readonly OutputFormatId[] = [
   'mtbench-single',
   'prometheus-absolute',
   'prometheus-relative',
+  'arena-hard',
+  'llmbar',
+  'llmbar-cot',
 ];
 
 /** True when `value` is one of {@link OUTPUT_FORMAT_IDS}. */
@@ -104,6 +116,15 @@ export interface JudgeOutputValues {
   'prometheus-absolute': { score: number; feedback?: string };
   /** Prometheus relative grading: `${feedback} [RESULT] A` (answer1) or `B` (answer2); no tie upstream. */
   'prometheus-relative': { verdict: 'answer1' | 'answer2'; feedback?: string };
+  /**
+   * Arena-Hard: `${explanation}\n\nMy final verdict is: [[label]]` (or just `[[label]]`), where the
+   * label is `A>>B` / `A>B` (answer1, strong / weak), `A=B` (tie), `B>A` / `B>>A` (answer2).
+   */
+  'arena-hard': { verdict: Verdict; strong?: boolean; explanation?: string };
+  /** LLMBar: `Output (a)` (answer1) or `Output (b)` (answer2); no tie upstream. */
+  llmbar: { verdict: 'answer1' | 'answer2' };
+  /** LLMBar CoT: `${explanation} Therefore, Output (a) is better.` (or `(b)`); just the sentence without an explanation. */
+  'llmbar-cot': { verdict: 'answer1' | 'answer2'; explanation?: string };
 }
 
 /** The value type `formatJudgeOutput` takes for format `F`. */
@@ -180,6 +201,22 @@ export const OUTPUT_FORMATS: Readonly<Record<OutputFormatId, OutputFormatInfo>> 
     parser:
       'prometheus-eval/prometheus-eval libs/prometheus-eval/prometheus_eval/utils.py::parse_output (relative)',
   },
+  'arena-hard': {
+    id: 'arena-hard',
+    description: 'Explanation, then exactly one distinct [[A>>B]] / [[A>B]] / [[A=B]] / [[B>A]] / [[B>>A]].',
+    parser: 'lmarena/arena-hard-auto gen_judgment.py::get_score (regex \\[\\[([AB<>=]+)\\]\\])',
+  },
+  llmbar: {
+    id: 'llmbar',
+    description: '"Output (a)" or "Output (b)" (at the start of a line).',
+    parser: 'princeton-nlp/LLMBar LLMEvaluator/evaluate.py::completion_with_parsing',
+  },
+  'llmbar-cot': {
+    id: 'llmbar-cot',
+    description:
+      'A brief explanation, then "Therefore, Output (a) is better." or "Therefore, Output (b) is better."',
+    parser: 'princeton-nlp/LLMBar LLMEvaluator/evaluate.py::completion_with_parsing (CoT config patterns)',
+  },
 };
 
 function num(what: string, n: unknown): string {
@@ -238,7 +275,19 @@ function withExplanation(
  * could mistake for the verdict. Throws `InvalidArgumentError` for an unknown format, a
  * non-finite score or a wrong number of scores (this is programmer input, not model text).
  */
-export function formatJudgeOutput<F extends OutputFormatId>(format: F, value: JudgeOutputValue<F>): string {
+export function formatJudgeOutput<F extends OutputFormatId>(format: F, value: JudgeOutputValue<F>): string;
+/** A user format registered with `registerOutputFormat` (its `format` function writes the text). */
+export function formatJudgeOutput(format: string, value: unknown): string;
+export function formatJudgeOutput(format: string, value: unknown): string {
+  const user = USER_OUTPUT_FORMATS.get(format);
+  if (user !== undefined) {
+    if (user.format === undefined)
+      throw new InvalidArgumentError(
+        'format',
+        `output format ${JSON.stringify(format)} was registered without a \`format\` function`,
+      );
+    return user.format(value as never);
+  }
   const v = value as JudgeOutputValues[OutputFormatId] & Record<string, unknown>;
   if (typeof v !== 'object' || v === null) {
     throw new InvalidArgumentError('value', 'expected an object');
@@ -298,6 +347,44 @@ export function formatJudgeOutput<F extends OutputFormatId>(format: F, value: Ju
       }
       const tag = `[RESULT] ${x.verdict === 'answer1' ? 'A' : 'B'}`;
       return x.feedback === undefined ? tag : `${x.feedback} ${tag}`;
+    }
+    case 'arena-hard': {
+      const x = value as JudgeOutputValues['arena-hard'];
+      const verdict = verdictValue(x.verdict);
+      const label =
+        verdict === 'tie'
+          ? 'A=B'
+          : verdict === 'answer1'
+            ? x.strong
+              ? 'A>>B'
+              : 'A>B'
+            : x.strong
+              ? 'B>>A'
+              : 'B>A';
+      return x.explanation === undefined
+        ? `[[${label}]]`
+        : `${x.explanation}\n\nMy final verdict is: [[${label}]]`;
+    }
+    case 'llmbar': {
+      const x = value as JudgeOutputValues['llmbar'];
+      if (x.verdict !== 'answer1' && x.verdict !== 'answer2') {
+        throw new InvalidArgumentError(
+          'value.verdict',
+          `llmbar has no tie; expected 'answer1' | 'answer2', got ${String(x.verdict)}`,
+        );
+      }
+      return x.verdict === 'answer1' ? 'Output (a)' : 'Output (b)';
+    }
+    case 'llmbar-cot': {
+      const x = value as JudgeOutputValues['llmbar-cot'];
+      if (x.verdict !== 'answer1' && x.verdict !== 'answer2') {
+        throw new InvalidArgumentError(
+          'value.verdict',
+          `llmbar-cot has no tie; expected 'answer1' | 'answer2', got ${String(x.verdict)}`,
+        );
+      }
+      const claim = `Therefore, Output (${x.verdict === 'answer1' ? 'a' : 'b'}) is better.`;
+      return x.explanation === undefined ? claim : `${x.explanation} ${claim}`;
     }
     default:
       throw new InvalidArgumentError('format', `unknown output format ${JSON.stringify(format)}`);

@@ -43,6 +43,7 @@ describe('built-in registry', () => {
   it('lists every built-in template, sorted, each with source and output format', () => {
     const ids = listTemplates().map((t) => t.id);
     expect(ids).toEqual([
+      'arena-hard/v0.1',
       'judgelm/multi',
       'judgelm/pair',
       'judgelm/single',
@@ -50,6 +51,9 @@ describe('built-in registry', () => {
       'judgelrm/pair',
       'judgelrm/pair-train',
       'judgelrm/single',
+      'llmbar/cot',
+      'llmbar/vanilla',
+      'llmbar/vanilla-norules',
       'mtbench/pair-math-v1',
       'mtbench/pair-math-v1-multi-turn',
       'mtbench/pair-v2',
@@ -66,12 +70,12 @@ describe('built-in registry', () => {
       expect(t.source.commit.length).toBeGreaterThanOrEqual(7);
       expect(Object.isFrozen(t)).toBe(true);
     }
-    expect(BUILTIN_TEMPLATES.length).toBe(18);
+    expect(BUILTIN_TEMPLATES.length).toBe(22);
   });
 
   it('getTemplate throws a helpful error for an unknown id', () => {
     expect(message(() => getTemplate('judgelm/pairs'))).toContain(
-      'known templates: judgelm/multi, judgelm/pair',
+      'known templates: arena-hard/v0.1, judgelm/multi, judgelm/pair',
     );
   });
 
@@ -211,7 +215,7 @@ describe('TemplateRegistry instances', () => {
     expect(reg.has('test/mine')).toBe(true);
     expect(defaultTemplateRegistry().has('test/mine')).toBe(false);
     const withBuiltins = new TemplateRegistry(BUILTIN_TEMPLATES);
-    expect(withBuiltins.list().length).toBe(18);
+    expect(withBuiltins.list().length).toBe(22);
     expect(reg.unregister('test/mine')).toBe(true);
     expect(() => reg.get('test/mine')).toThrow(InvalidArgumentError);
   });

@@ -71,7 +71,7 @@ export interface RenderOptions {
 export interface RenderedPrompt {
   templateId: string;
   templateVersion: number;
-  outputFormat: OutputFormatId;
+  outputFormat: OutputFormatId | (string & {});
   /**
    * The chat form: optional system message, the user message and, when the template has an
    * assistant prefill, a final assistant message holding it (to be continued by the model:

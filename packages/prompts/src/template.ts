@@ -6,6 +6,7 @@
  */
 
 import { InvalidArgumentError } from '@judgekit/core';
+import { USER_OUTPUT_FORMATS } from './output-format-store.js';
 import { isOutputFormatId, type OutputFormatId } from './output-formats.js';
 import { type CompiledTemplateString, compileTemplateString } from './template-string.js';
 
@@ -78,8 +79,11 @@ export interface TemplateDefinition {
   user: string;
   /** Layout of the raw prompt string around `{system}`, `{user}` and `{prefill}`. */
   raw: string;
-  /** The output format id the parsers package reads the judge's completion with. */
-  outputFormat: OutputFormatId;
+  /**
+   * The output format id the parsers package reads the judge's completion with: a built-in
+   * {@link OutputFormatId} or a format registered with `registerOutputFormat`.
+   */
+  outputFormat: OutputFormatId | (string & {});
   /** Text the assistant turn starts with (the judge's completion continues after it). */
   assistantPrefill?: string;
   /** Fixed text blocks available as placeholders. Inserted verbatim (not re-scanned). */
@@ -221,8 +225,14 @@ export function compileTemplate(template: PromptTemplate): CompiledTemplate {
   }
   if (!isString(def.description)) fail(`${where}.description`, 'expected a string');
   checkSource(`${where}.source`, def.source);
-  if (!isOutputFormatId(def.outputFormat)) {
-    fail(`${where}.outputFormat`, `unknown output format ${JSON.stringify(def.outputFormat)}`);
+  if (
+    !isOutputFormatId(def.outputFormat) &&
+    !(typeof def.outputFormat === 'string' && USER_OUTPUT_FORMATS.has(def.outputFormat))
+  ) {
+    fail(
+      `${where}.outputFormat`,
+      `unknown output format ${JSON.stringify(def.outputFormat)}; use a built-in one or register yours first with registerOutputFormat (or registerJudgeFormat of @judgekit/parsers)`,
+    );
   }
   if (def.system !== undefined && !isString(def.system)) fail(`${where}.system`, 'expected a string');
   if (!isString(def.user)) fail(`${where}.user`, 'expected a string');

@@ -10,7 +10,7 @@
 import { JudgekitError, type JudgekitErrorCode, NotSupportedError } from '@judgekit/core';
 
 /** Stable code of {@link WebGpuError}. */
-export const WEBGPU_ERROR_CODE = 'webgpu';
+export const WEBGPU_ERROR_CODE = 'webgpu' satisfies JudgekitErrorCode;
 
 /** What went wrong on the device. */
 export type WebGpuErrorKind =
@@ -46,8 +46,7 @@ export class WebGpuError extends JudgekitError {
       .filter(Boolean)
       .join(', ');
     super(
-      // the core union has no GPU code yet; `webgpu` is this class's stable code
-      WEBGPU_ERROR_CODE as string as JudgekitErrorCode,
+      WEBGPU_ERROR_CODE,
       `WebGPU ${kind} error${where ? ` (${where})` : ''}: ${message}. The result was discarded; run on the CPU backend (getBackend('cpu')) or fix the adapter.`,
       details.cause === undefined ? {} : { cause: details.cause },
     );
@@ -58,7 +57,7 @@ export class WebGpuError extends JudgekitError {
 
   /** True for a {@link WebGpuError} from any copy of this package. */
   static override isInstance(error: unknown): error is WebGpuError {
-    return JudgekitError.isInstance(error) && (error.code as string) === WEBGPU_ERROR_CODE;
+    return JudgekitError.isInstance(error) && error.code === WEBGPU_ERROR_CODE;
   }
 }
 

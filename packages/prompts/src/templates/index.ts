@@ -3,6 +3,7 @@
  */
 
 import { defineTemplate, type PromptTemplate } from '../template.js';
+import { arenaHardV01 } from './arena-hard.js';
 import { judgelmMulti, judgelmPair, judgelmSingle, judgelmVqaSingle } from './judgelm.js';
 import { judgelrmPair, judgelrmPairTrain, judgelrmSingle } from './judgelrm.js';
 import {
@@ -15,6 +16,7 @@ import {
   mtbenchSingleMathMultiTurn,
   mtbenchSingleMultiTurn,
 } from './mtbench.js';
+import { llmbarCot, llmbarVanilla, llmbarVanillaNoRules } from './llmbar.js';
 import { pandalmPair } from './pandalm.js';
 import { prometheusAbsolute, prometheusRelative } from './prometheus.js';
 
@@ -38,4 +40,8 @@ export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
   mtbenchSingleMathMultiTurn,
   prometheusAbsolute,
   prometheusRelative,
+  arenaHardV01,
+  llmbarVanilla,
+  llmbarVanillaNoRules,
+  llmbarCot,
 ].map(defineTemplate);
