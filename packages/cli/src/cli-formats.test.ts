@@ -165,7 +165,7 @@ describe('a user format through the CLI', () => {
     ]);
     expect(r.stderr).not.toContain('judgekit:');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^12\/12 judged, accuracy \d\.\d{4}/);
+    expect(r.stdout).toMatch(/^judged 12\/12, accuracy \d\.\d{4}/);
     expect(r.stdout).toMatch(/judgebench rule accuracy \d\.\d{4} \(\d+\/\d+\)/);
     const records = readFileSync(join(out, 'results.jsonl'), 'utf8')
       .trim()
