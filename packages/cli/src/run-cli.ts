@@ -21,6 +21,7 @@ import {
 } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
+import { runTrainingCommand, TRAINING_COMMANDS, TRAINING_USAGE } from './training-commands.js';
 
 /** A bad command line: reported on one line, exit code 2. */
 export class UsageError extends Error {
@@ -41,6 +42,7 @@ commands:
   eval           judge a pairwise dataset with an OpenAI-compatible model and score it
   report         re-render the report of a results.jsonl file
   serve-reward   serve the JudgeLRM reward over OpenRLHF's HTTP protocol
+${TRAINING_USAGE}
 
 run 'judgekit <command> --help' for the options of a command.
 `;
@@ -303,6 +305,8 @@ async function serveRewardCommand(args: string[], io: CliIo): Promise<number | '
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number | 'running'> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && TRAINING_COMMANDS.includes(command))
+      return await runTrainingCommand(command, rest, io);
     switch (command) {
       case 'eval':
         return await evalCommand(rest, io);

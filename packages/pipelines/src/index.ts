@@ -68,3 +68,19 @@ export {
 } from '@judgekit/models';
 /** Prompt templates by id (re-exported from `@judgekit/prompts` for the CLI). */
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';
+export {
+  type GroupRewardStats,
+  hasJudgeLrmResponseHeader,
+  parseRollouts,
+  type Rollout,
+  type RolloutStats,
+  readRollouts,
+  type ScoredRolloutFiles,
+  type ScoredRolloutLine,
+  type ScoredRollouts,
+  type ScoreRolloutsOptions,
+  scoredRolloutLines,
+  scoredRolloutTensors,
+  scoreRollouts,
+  writeScoredRollouts,
+} from './score-rollouts.js';
