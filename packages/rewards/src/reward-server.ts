@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, InvalidArgumentError } from '@judgekit/core';
-import { handleOpenRlhfRequest } from './adapters.js';
+import { createRewardRoutes } from './reward-server-routes.js';
 import type { RewardFunction } from './reward-function.js';
 
 /** Structured log fields. Never contains request bodies, labels, model text or tokens. */
@@ -132,6 +132,12 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
   let served = 0;
   const idleWaiters: (() => void)[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  const routes = createRewardRoutes({
+    reward,
+    ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
+    onMissingHeader: (f) =>
+      logger.warn('WARNING: sequences without the response header; they score as format failures', f),
+  });
 
   const send = (
     res: ServerResponse,
@@ -199,7 +205,7 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
       });
     });
 
-  const handleReward = async (req: IncomingMessage, res: ServerResponse, started: number) => {
+  const handleReward = async (req: IncomingMessage, res: ServerResponse, started: number, path: string) => {
     const contentType = req.headers['content-type'];
     if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
       throw new HttpError(415, 'content-type must be application/json');
@@ -219,18 +225,14 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     } catch {
       throw new HttpError(400, 'malformed JSON body: it does not parse as JSON');
     }
-    const result = handleOpenRlhfRequest(
-      reward,
-      body,
-      maxResponseLength === undefined ? {} : { maxResponseLength },
-    );
+    const result = routes.handle(path, body);
     if (!result.ok) throw new HttpError(result.status, result.error);
     send(res, 200, result.response);
     logger.info('reward request', {
       method: 'POST',
       path: req.url?.split('?')[0],
       status: 200,
-      samples: result.response.rewards.length,
+      samples: result.samples,
       ms: Math.round((performance.now() - started) * 100) / 100,
     });
   };
@@ -295,16 +297,17 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
           in_flight: inFlight - 1,
           served,
           max_response_length: maxResponseLength ?? null,
+          ...routes.health(),
         });
         req.resume();
         return;
       }
-      if (!REWARD_PATHS.includes(path))
+      if (!REWARD_PATHS.includes(path) && !routes.accepts(path))
         throw new HttpError(404, `no such endpoint ${path}; POST to /get_reward`);
       if (req.method !== 'POST') throw new HttpError(405, `use POST on ${path}`);
       if (!authorized(req)) throw new HttpError(401, 'missing or wrong bearer token');
       if (closing) throw new HttpError(503, 'server is shutting down');
-      handleReward(req, res, started).catch((err) => {
+      handleReward(req, res, started, path).catch((err) => {
         req.resume();
         fail(err);
       });
