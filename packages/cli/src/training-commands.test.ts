@@ -6,9 +6,17 @@ import { readRollouts, scoreRollouts } from '@judgekit/pipelines';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
+const pandalm = fileURLToPath(new URL('../../../fixtures/data/pandalm/data', import.meta.url));
 const rolloutsFile = fileURLToPath(
   new URL('../../../fixtures/rollouts/judgelrm-rollouts.jsonl', import.meta.url),
 );
+
+// biome-ignore lint/suspicious/noExplicitAny: test helper reads arbitrary JSON rows
+const jsonl = (file: string): any[] =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 async function cli(args: string[]) {
   let stdout = '';
@@ -67,5 +75,92 @@ describe('judgekit score-rollouts', () => {
     const r = await cli(['score-rollouts', f, '--convention', 'verl', '--out', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/WARNING: 2 of 2 rollouts have no/);
+  });
+});
+
+describe('judgekit make-data', () => {
+  it('builds JudgeLM SFT rows from PandaLM with a named verdict-score convention; they load back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-md-'));
+    const out = join(dir, 'sft.jsonl');
+    const r = await cli([
+      'make-data',
+      'judgelm-sft',
+      '--data',
+      pandalm,
+      '--format',
+      'pandalm',
+      '--out',
+      out,
+      '--verdict-scores',
+      '8,4,6',
+      '--limit',
+      '50',
+      '--seed',
+      '3',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^50 SFT rows \(prompt-completion\): \d+ swapped/);
+    const rows: { prompt: string; completion: string; swapped: boolean }[] = jsonl(out);
+    expect(rows).toHaveLength(50);
+    expect(rows.every((x) => ['8 4', '4 8', '6 6'].includes(x.completion))).toBe(true);
+    expect(rows.some((x) => x.swapped) && rows.some((x) => !x.swapped)).toBe(true);
+    const noConvention = await cli([
+      'make-data',
+      'judgelm-sft',
+      '--data',
+      pandalm,
+      '--format',
+      'pandalm',
+      '--out',
+      out,
+    ]);
+    expect(noConvention.code).toBe(1);
+    expect(noConvention.stderr).toMatch(/--verdict-scores/);
+  });
+
+  it('builds DPO pairs from rollouts and SPIN rounds from files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-md-'));
+    const dpo = join(dir, 'dpo.jsonl');
+    const r = await cli(['make-data', 'dpo', '--rollouts', rolloutsFile, '--out', dpo]);
+    expect(r.code).toBe(0);
+    const pairs = jsonl(dpo);
+    expect(pairs).toHaveLength(4);
+    expect(pairs[0]!.chosen).toContain('<answer>');
+    const sft = join(dir, 'sft.jsonl');
+    const g0 = join(dir, 'g0.jsonl');
+    writeFileSync(sft, `${JSON.stringify({ prompt: 'a', completion: 'gold' })}\n`);
+    writeFileSync(g0, `${JSON.stringify({ prompt: 'a', completion: 'gen0' })}\n`);
+    const spin = join(dir, 'spin.jsonl');
+    const s = await cli([
+      'make-data',
+      'spin',
+      '--sft',
+      sft,
+      '--round',
+      '0',
+      '--generations',
+      `0=${g0}`,
+      '--out',
+      spin,
+    ]);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/1 SPIN rows for iteration 0 .*beta 0.1/);
+    expect(jsonl(spin)[0]).toMatchObject({ prompt: 'a', chosen: 'gold', rejected: 'gen0' });
+    writeFileSync(g0, '{"prompt": "a"}\n');
+    const bad = await cli([
+      'make-data',
+      'spin',
+      '--sft',
+      sft,
+      '--round',
+      '0',
+      '--generations',
+      `0=${g0}`,
+      '--out',
+      spin,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/g0\.jsonl:1 field `completion`: missing/);
   });
 });

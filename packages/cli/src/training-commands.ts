@@ -3,15 +3,33 @@
  * land). Argument parsing and wiring only; the work is `@judgekit/pipelines`.
  */
 import { parseArgs } from 'node:util';
-import { readRollouts, scoreRollouts, writeScoredRollouts } from '@judgekit/pipelines';
+import type { Verdict } from '@judgekit/core';
+import {
+  dpoPairsFromRewards,
+  dpoPairsFromVerdicts,
+  type JudgeLmSftSource,
+  loadPairwiseDataset,
+  makeJudgeLmSftData,
+  PAIRWISE_DATASET_FORMATS,
+  type PairwiseDatasetFormat,
+  type PromptCompletion,
+  readPromptCompletions,
+  readRollouts,
+  loadJudgeLmSftSources,
+  scoreRollouts,
+  spinRoundData,
+  writeJsonlRows,
+  writeScoredRollouts,
+} from '@judgekit/pipelines';
 import { createJudgeLrmReward, JUDGELRM_REWARD_PRESETS } from '@judgekit/rewards';
 import { type CliIo, UsageError } from './run-cli.js';
 
 /** Names of the training commands (the `judgekit <command>` words {@link runTrainingCommand} takes). */
-export const TRAINING_COMMANDS: readonly string[] = ['score-rollouts'];
+export const TRAINING_COMMANDS: readonly string[] = ['score-rollouts', 'make-data'];
 
 /** One usage line per training command, for `judgekit --help`. */
-export const TRAINING_USAGE = `  score-rollouts score judge rollouts (JSONL) → rewards, GRPO advantages, loss, gradients`;
+export const TRAINING_USAGE = `  score-rollouts score judge rollouts (JSONL) → rewards, GRPO advantages, loss, gradients
+  make-data      training data in TRL formats: JudgeLM SFT (swap / reference), DPO pairs, SPIN rounds`;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -101,6 +119,175 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
   return 0;
 }
 
+const MAKE_DATA_USAGE = `usage: judgekit make-data judgelm-sft --data <path> --format pandalm|judgelm|llmbar --out <file.jsonl>
+                         [--seed 0] [--swap-aug-ratio 0.5] [--ref-drop-ratio 0.5]
+                         [--sft-format prompt-completion|messages] [--verdict-scores W,L,T] [--limit N]
+       judgekit make-data dpo (--rollouts <rollouts.jsonl> | --data <path> --format F) --out <file.jsonl>
+                         [--min-margin 0]
+       judgekit make-data spin --sft <sft.jsonl> --round T --generations 0=<r0.jsonl>[,1=<r1.jsonl>] --out <file.jsonl>
+
+judgelm-sft: JudgeLM pairwise prompt → teacher judgment ("s1 s2\\n…"), with JudgeLM's swap augmentation
+  (--swap-aug-ratio) and reference support (--ref-drop-ratio: the probability of INCLUDING the
+  reference, as JudgeLM names it). Pairs with only a verdict (PandaLM) need --verdict-scores
+  W,L,T: the winner's, the loser's and a tie's score (a convention you choose, not data).
+dpo: from rollouts, the best vs worst completion per group by JudgeLRM reward; from a judged dataset,
+  the winning vs losing answer (ties dropped). --min-margin filters small margins.
+spin: SPIN iteration T: the SFT completion (chosen) against each data round's generation (rejected).
+Rows are TRL dataset rows (prompt/completion, messages, or prompt/chosen/rejected) as JSONL.
+`;
+
+function ratio(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n > 1)
+    throw new UsageError(`--${name} must be a number <= 1 (negative = never), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function datasetFormat(v: unknown): PairwiseDatasetFormat {
+  if (!PAIRWISE_DATASET_FORMATS.includes(v as PairwiseDatasetFormat))
+    throw new UsageError(
+      `--format must be one of ${PAIRWISE_DATASET_FORMATS.join(', ')}, got ${JSON.stringify(v ?? null)}`,
+    );
+  return v as PairwiseDatasetFormat;
+}
+
+async function makeDataCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      data: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      'swap-aug-ratio': { type: 'string' },
+      'ref-drop-ratio': { type: 'string' },
+      'sft-format': { type: 'string' },
+      'verdict-scores': { type: 'string' },
+      limit: { type: 'string' },
+      rollouts: { type: 'string' },
+      'min-margin': { type: 'string' },
+      sft: { type: 'string' },
+      round: { type: 'string' },
+      generations: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help) {
+    io.stdout.write(MAKE_DATA_USAGE);
+    return 0;
+  }
+  const kind = positionals[0];
+  if (positionals.length !== 1 || !['judgelm-sft', 'dpo', 'spin'].includes(kind!))
+    throw new UsageError('expected one kind: judgekit make-data judgelm-sft|dpo|spin … (see --help)');
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError('--out <file.jsonl> is required');
+  const minMarginRaw = values['min-margin'];
+  const minMargin = minMarginRaw === undefined ? undefined : Number(minMarginRaw);
+  if (minMargin !== undefined && !(Number.isFinite(minMargin) && minMargin >= 0))
+    throw new UsageError(`--min-margin must be a number >= 0, got ${JSON.stringify(minMarginRaw)}`);
+  let rows: readonly unknown[];
+  let summary: string;
+  if (kind === 'judgelm-sft') {
+    const data = values.data as string | undefined;
+    if (!data) throw new UsageError('--data is required');
+    const format = datasetFormat(values.format);
+    const limit = positiveInt(values.limit, 'limit');
+    const sftFormat = values['sft-format'] ?? 'prompt-completion';
+    if (sftFormat !== 'prompt-completion' && sftFormat !== 'messages')
+      throw new UsageError(
+        `--sft-format must be prompt-completion or messages, got ${JSON.stringify(sftFormat)}`,
+      );
+    let verdictScores: { winner: number; loser: number; tie: number } | undefined;
+    if (values['verdict-scores'] !== undefined) {
+      const p = String(values['verdict-scores']).split(',').map(Number);
+      if (p.length !== 3 || !p.every(Number.isFinite))
+        throw new UsageError(
+          `--verdict-scores must be three numbers W,L,T, got ${JSON.stringify(values['verdict-scores'])}`,
+        );
+      verdictScores = { winner: p[0]!, loser: p[1]!, tie: p[2]! };
+    }
+    let sources: JudgeLmSftSource[];
+    let labels: (Verdict | null)[] | undefined;
+    if (format === 'judgelm') sources = await loadJudgeLmSftSources(data);
+    else {
+      const ds = await loadPairwiseDataset(data, format);
+      sources = ds.samples.map((sample) => ({ sample }));
+      labels = ds.labels;
+    }
+    if (limit !== undefined) {
+      sources = sources.slice(0, limit);
+      labels = labels?.slice(0, limit);
+    }
+    const seed = Number(values.seed ?? 0);
+    if (!Number.isSafeInteger(seed)) throw new UsageError('--seed must be an integer');
+    const swap = ratio(values['swap-aug-ratio'], 'swap-aug-ratio');
+    const ref = ratio(values['ref-drop-ratio'], 'ref-drop-ratio');
+    const made = makeJudgeLmSftData(
+      sources,
+      {
+        seed,
+        format: sftFormat,
+        ...(swap === undefined ? {} : { swapAugRatio: swap }),
+        ...(ref === undefined ? {} : { refDropRatio: ref }),
+        ...(verdictScores === undefined ? {} : { verdictScores }),
+      },
+      labels,
+    );
+    rows = made.rows;
+    const st = made.stats;
+    summary = `${st.rows} SFT rows (${sftFormat}): ${st.swapped} swapped, ${st.withReference} with reference${st.referenceUnavailable ? `, ${st.referenceUnavailable} drew the reference but had none` : ''}`;
+  } else if (kind === 'dpo') {
+    let made: ReturnType<typeof dpoPairsFromRewards>;
+    if (values.rollouts !== undefined) {
+      const rollouts = await readRollouts(values.rollouts as string);
+      const scored = scoreRollouts(rollouts, { convention: 'verl' });
+      for (const note of scored.notes) if (note.startsWith('WARNING')) io.stderr.write(`${note}\n`);
+      made = dpoPairsFromRewards(
+        rollouts.map((r, i) => ({
+          prompt: r.prompt,
+          completion: r.completion,
+          groupId: r.groupId,
+          reward: scored.rewards[i]!,
+        })),
+        minMargin === undefined ? {} : { minMargin },
+      );
+    } else {
+      const data = values.data as string | undefined;
+      if (!data) throw new UsageError('give --rollouts <file> or --data <path> --format F');
+      const ds = await loadPairwiseDataset(data, datasetFormat(values.format));
+      made = dpoPairsFromVerdicts(
+        ds.samples,
+        ds.labels,
+        minMargin === undefined ? {} : { minScoreMargin: minMargin },
+      );
+    }
+    rows = made.rows;
+    const st = made.stats;
+    summary = `${st.pairs} preference pairs from ${st.groups} groups (${st.belowMargin} below the margin or tied, ${st.unusable} unusable)`;
+  } else {
+    const sftFile = values.sft as string | undefined;
+    const t = Number(values.round);
+    if (!sftFile || values.round === undefined || !Number.isInteger(t) || t < 0)
+      throw new UsageError('spin needs --sft <file> and --round T (an integer >= 0)');
+    const gens = new Map<number, PromptCompletion[]>();
+    for (const part of String(values.generations ?? '')
+      .split(',')
+      .filter(Boolean)) {
+      const m = /^(\d+)=(.+)$/.exec(part);
+      if (!m) throw new UsageError(`--generations entries are ROUND=FILE, got ${JSON.stringify(part)}`);
+      gens.set(Number(m[1]), await readPromptCompletions(m[2]!));
+    }
+    const made = spinRoundData(t, await readPromptCompletions(sftFile), gens);
+    rows = made.rows;
+    summary = `${made.rows.length} SPIN rows for iteration ${t} (data rounds ${made.round.dataRounds.join(', ')}; train with beta ${made.round.beta}, learning rate ${made.round.learningRate})`;
+  }
+  await writeJsonlRows(out, rows);
+  io.stdout.write(`${summary}\nwrote ${out}\n`);
+  return 0;
+}
+
 /**
  * Run one training command (`args` without the command word). Throws `UsageError` for a bad
  * command line; other errors propagate to `runCli`, which prints them on one line.
@@ -109,6 +296,8 @@ export async function runTrainingCommand(command: string, args: string[], io: Cl
   switch (command) {
     case 'score-rollouts':
       return scoreRolloutsCommand(args, io);
+    case 'make-data':
+      return makeDataCommand(args, io);
     default:
       throw new UsageError(`unknown training command ${JSON.stringify(command)}`);
   }
