@@ -164,3 +164,56 @@ describe('judgekit make-data', () => {
     expect(bad.stderr).toMatch(/g0\.jsonl:1 field `completion`: missing/);
   });
 });
+
+describe('judgekit train-head', () => {
+  it('trains a head on preference pairs, writes checkpoint, history and a judge report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-th-'));
+    const prefs = join(dir, 'prefs.jsonl');
+    const good = ['accurate', 'detailed', 'correct', 'clear'];
+    const bad = ['wrong', 'vague', 'rude', 'sloppy'];
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      JSON.stringify({
+        prompt: `q${i % 5}`,
+        chosen: `the answer is ${good[i % 4]} and ${good[(i + 1) % 4]}`,
+        rejected: `the answer is ${bad[i % 4]} and ${bad[(i + 3) % 4]}`,
+      }),
+    );
+    writeFileSync(prefs, `${rows.join('\n')}\n`);
+    const out = join(dir, 'head');
+    const r = await cli([
+      'train-head',
+      '--data',
+      prefs,
+      '--format',
+      'preference',
+      '--out',
+      out,
+      '--features',
+      'hashing:64',
+      '--resamples',
+      '50',
+      '--seed',
+      '4',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^epoch 1: train loss/);
+    const acc = Number(/validation accuracy ([\d.]+)/.exec(r.stdout)![1]);
+    expect(acc).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(JSON.stringify(report)).toContain('"accuracy":1');
+    expect(readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'head.safetensors')).length).toBeGreaterThan(64 * 8);
+    const bad2 = await cli([
+      'train-head',
+      '--data',
+      prefs,
+      '--format',
+      'preference',
+      '--out',
+      out,
+      '--features',
+      'bogus',
+    ]);
+    expect(bad2.code).toBe(2);
+  });
+});

@@ -3,7 +3,7 @@
  * land). Argument parsing and wiring only; the work is `@judgekit/pipelines`.
  */
 import { parseArgs } from 'node:util';
-import type { Verdict } from '@judgekit/core';
+import type { PairwiseSample, Verdict } from '@judgekit/core';
 import {
   dpoPairsFromRewards,
   dpoPairsFromVerdicts,
@@ -15,7 +15,13 @@ import {
   type PromptCompletion,
   readPromptCompletions,
   readRollouts,
+  createHashingFeaturizer,
+  loadEmbeddingFeaturizer,
   loadJudgeLmSftSources,
+  loadPreferenceSamples,
+  trainJudgeHead,
+  writeEvaluationReport,
+  writeJudgeHead,
   scoreRollouts,
   spinRoundData,
   writeJsonlRows,
@@ -25,11 +31,12 @@ import { createJudgeLrmReward, JUDGELRM_REWARD_PRESETS } from '@judgekit/rewards
 import { type CliIo, UsageError } from './run-cli.js';
 
 /** Names of the training commands (the `judgekit <command>` words {@link runTrainingCommand} takes). */
-export const TRAINING_COMMANDS: readonly string[] = ['score-rollouts', 'make-data'];
+export const TRAINING_COMMANDS: readonly string[] = ['score-rollouts', 'make-data', 'train-head'];
 
 /** One usage line per training command, for `judgekit --help`. */
 export const TRAINING_USAGE = `  score-rollouts score judge rollouts (JSONL) → rewards, GRPO advantages, loss, gradients
-  make-data      training data in TRL formats: JudgeLM SFT (swap / reference), DPO pairs, SPIN rounds`;
+  make-data      training data in TRL formats: JudgeLM SFT (swap / reference), DPO pairs, SPIN rounds
+  train-head     train a Bradley–Terry or cross-encoder judge head and report it as a judge`;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -288,6 +295,110 @@ async function makeDataCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+const TRAIN_HEAD_USAGE = `usage: judgekit train-head --data <path> --format pandalm|judgelm|llmbar|preference --out DIR
+                         [--objective bradley-terry|cross-encoder] [--features hashing[:DIM]|embeddings:FILE]
+                         [--seed 0] [--val-fraction 0.2] [--max-epochs 30] [--patience 5] [--hidden-dim 0]
+                         [--learning-rate 0.01] [--batch-size 16] [--resamples 1000]
+
+Features: the built-in hashing featurizer (default, DIM 1024; needs no model) or a JSONL file of
+{"text", "embedding"} rows whose texts are "<question>\\n\\n<answer>". preference = RewardBench-style
+prompt/chosen/rejected. Splits the labelled samples (seeded) into train and validation, stops
+early on validation accuracy and keeps the best epoch. Writes <out>/head.safetensors,
+<out>/history.jsonl and the judge report <out>/report.{md,json,svg} on the validation samples.
+`;
+
+function numberArg(v: unknown, name: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function trainHeadCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    objective: { type: 'string' },
+    features: { type: 'string' },
+    seed: { type: 'string' },
+    'val-fraction': { type: 'string' },
+    'max-epochs': { type: 'string' },
+    patience: { type: 'string' },
+    'hidden-dim': { type: 'string' },
+    'learning-rate': { type: 'string' },
+    'batch-size': { type: 'string' },
+    resamples: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(TRAIN_HEAD_USAGE);
+    return 0;
+  }
+  const data = values.data as string | undefined;
+  const out = values.out as string | undefined;
+  if (!data || !out) throw new UsageError('--data and --out are required (judgekit train-head --help)');
+  const objective = (values.objective as string | undefined) ?? 'bradley-terry';
+  if (objective !== 'bradley-terry' && objective !== 'cross-encoder')
+    throw new UsageError(
+      `--objective must be bradley-terry or cross-encoder, got ${JSON.stringify(objective)}`,
+    );
+  const seed = numberArg(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 0;
+  const features = (values.features as string | undefined) ?? 'hashing';
+  let featurizer: ReturnType<typeof createHashingFeaturizer>;
+  const hm = /^hashing(?::(\d+))?$/.exec(features);
+  if (hm) featurizer = createHashingFeaturizer(hm[1] === undefined ? 1024 : Number(hm[1]));
+  else if (features.startsWith('embeddings:'))
+    featurizer = await loadEmbeddingFeaturizer(features.slice('embeddings:'.length));
+  else
+    throw new UsageError(
+      `--features must be hashing[:DIM] or embeddings:FILE, got ${JSON.stringify(features)}`,
+    );
+  let samples: PairwiseSample[];
+  let labels: (Verdict | null)[];
+  if (values.format === 'preference') ({ samples, labels } = await loadPreferenceSamples(data, seed));
+  else ({ samples, labels } = await loadPairwiseDataset(data, datasetFormat(values.format)));
+  const maxEpochs = positiveInt(values['max-epochs'], 'max-epochs');
+  const patience = positiveInt(values.patience, 'patience');
+  const hiddenDim =
+    values['hidden-dim'] === undefined ? undefined : numberArg(values['hidden-dim'], 'hidden-dim', 0, 1e6);
+  const valFraction = numberArg(values['val-fraction'], 'val-fraction', 0.001, 0.999);
+  const learningRate = numberArg(values['learning-rate'], 'learning-rate', 0, 10);
+  const batchSize = positiveInt(values['batch-size'], 'batch-size');
+  const resamples = positiveInt(values.resamples, 'resamples') ?? 1000;
+  const trained = trainJudgeHead(samples, labels, {
+    objective,
+    featurizer,
+    seed,
+    bootstrap: { resamples, seed },
+    ...(maxEpochs === undefined ? {} : { maxEpochs }),
+    ...(patience === undefined ? {} : { patience }),
+    ...(hiddenDim === undefined ? {} : { hiddenDim }),
+    ...(valFraction === undefined ? {} : { valFraction }),
+    ...(learningRate === undefined ? {} : { learningRate }),
+    ...(batchSize === undefined ? {} : { batchSize }),
+    onEpoch: (e) =>
+      io.stderr.write(
+        `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, val accuracy ${e.valAccuracy.toFixed(4)} (best ${e.best.toFixed(4)} at epoch ${e.bestEpoch})\n`,
+      ),
+  });
+  const files = await writeJudgeHead(out, trained);
+  const report = await writeEvaluationReport(out, trained.evaluation, {
+    title: `${objective} head (${featurizer.description}) on ${data}`,
+    intro: [
+      `Trained on ${trained.split.train.length} samples, judged on ${trained.split.val.length} held-out samples (seed ${seed}); best epoch ${trained.bestEpoch}${trained.stoppedEarly ? ' (stopped early)' : ''}. The epoch was chosen on these same validation samples, so the figures are slightly optimistic; judge a separate test set for an unbiased estimate.`,
+    ],
+  });
+  const m = trained.evaluation.metrics;
+  io.stdout.write(
+    `best epoch ${trained.bestEpoch} of ${trained.history.length}${trained.stoppedEarly ? ' (stopped early)' : ''}: validation accuracy ${trained.bestValAccuracy.toFixed(4)}` +
+      (m ? `, macro F1 ${m.macro.f1.toFixed(4)}` : '') +
+      `\ncheckpoint: ${files.checkpoint}\nreport: ${report.markdown}\n`,
+  );
+  return 0;
+}
+
 /**
  * Run one training command (`args` without the command word). Throws `UsageError` for a bad
  * command line; other errors propagate to `runCli`, which prints them on one line.
@@ -298,6 +409,8 @@ export async function runTrainingCommand(command: string, args: string[], io: Cl
       return scoreRolloutsCommand(args, io);
     case 'make-data':
       return makeDataCommand(args, io);
+    case 'train-head':
+      return trainHeadCommand(args, io);
     default:
       throw new UsageError(`unknown training command ${JSON.stringify(command)}`);
   }

@@ -105,3 +105,14 @@ export {
   type VerdictScoreConvention,
   writeJsonlRows,
 } from './make-data.js';
+export {
+  createHashingFeaturizer,
+  loadEmbeddingFeaturizer,
+  loadPreferenceSamples,
+  preferencePairsToSamples,
+  type TextFeaturizer,
+  type TrainedJudgeHead,
+  type TrainJudgeHeadOptions,
+  trainJudgeHead,
+  writeJudgeHead,
+} from './train-head.js';
