@@ -217,3 +217,38 @@ describe('judgekit train-head', () => {
     expect(bad2.code).toBe(2);
   });
 });
+
+describe('judgekit train-grpo', () => {
+  it('trains from a config, writes per-step JSONL, an SVG plot and the policy; a bad key names the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-grpo-'));
+    const cfg = join(dir, 'grpo.json');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        data: { path: pandalm, format: 'pandalm', limit: 100 },
+        verdictScores: { winner: 8, loser: 4, tie: 6 },
+        steps: 12,
+        out: 'run',
+      }),
+    );
+    const r = await cli(['train-grpo', '--config', cfg]);
+    expect(r.stderr).toMatch(/^step 1: reward/);
+    expect(r.code).toBe(0);
+    const steps = jsonl(join(dir, 'run', 'steps.jsonl'));
+    expect(steps.map((s) => s.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(steps[0].judgeRewardMean).toBe(-3);
+    expect(readFileSync(join(dir, 'run', 'reward.svg'), 'utf8')).toMatch(/^<svg[\s\S]*JudgeLRM reward/);
+    expect(readFileSync(join(dir, 'run', 'policy.safetensors')).length).toBeGreaterThan(100);
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        data: { path: pandalm, format: 'pandalm' },
+        verdictScores: { winner: 8, loser: 4, tie: 6 },
+        stepz: 3,
+      }),
+    );
+    const bad = await cli(['train-grpo', '--config', cfg]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/grpo\.json: `stepz` is not a config key/);
+  });
+});

@@ -2,6 +2,8 @@
  * The training commands of `judgekit`: `score-rollouts` (and the other training flows as they
  * land). Argument parsing and wiring only; the work is `@judgekit/pipelines`.
  */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PairwiseSample, Verdict } from '@judgekit/core';
 import {
@@ -16,6 +18,11 @@ import {
   readPromptCompletions,
   readRollouts,
   createHashingFeaturizer,
+  encodeJudgePolicy,
+  judgeLrmGroundTruth,
+  parseGrpoJudgePolicyConfig,
+  renderStepPlot,
+  trainGrpoJudgePolicy,
   loadEmbeddingFeaturizer,
   loadJudgeLmSftSources,
   loadPreferenceSamples,
@@ -31,12 +38,18 @@ import { createJudgeLrmReward, JUDGELRM_REWARD_PRESETS } from '@judgekit/rewards
 import { type CliIo, UsageError } from './run-cli.js';
 
 /** Names of the training commands (the `judgekit <command>` words {@link runTrainingCommand} takes). */
-export const TRAINING_COMMANDS: readonly string[] = ['score-rollouts', 'make-data', 'train-head'];
+export const TRAINING_COMMANDS: readonly string[] = [
+  'score-rollouts',
+  'make-data',
+  'train-head',
+  'train-grpo',
+];
 
 /** One usage line per training command, for `judgekit --help`. */
 export const TRAINING_USAGE = `  score-rollouts score judge rollouts (JSONL) → rewards, GRPO advantages, loss, gradients
   make-data      training data in TRL formats: JudgeLM SFT (swap / reference), DPO pairs, SPIN rounds
-  train-head     train a Bradley–Terry or cross-encoder judge head and report it as a judge`;
+  train-head     train a Bradley–Terry or cross-encoder judge head and report it as a judge
+  train-grpo     GRPO-train a small judge policy to emit JudgeLRM answers (per-step JSONL and a plot)`;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
@@ -399,6 +412,81 @@ async function trainHeadCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+const TRAIN_GRPO_USAGE = `usage: judgekit train-grpo --config grpo.json [--out DIR]
+
+grpo.json: {"data": {"path": "...", "format": "pandalm", "limit": 200},
+            "verdictScores": {"winner": 8, "loser": 4, "tie": 6},
+            "seed": 0, "steps": 150, "promptsPerStep": 8, "groupSize": 8, "learningRate": 0.05,
+            "convention": "verl", "shapingWeight": 1, "out": "grpo-run"}
+Paths are relative to the config file. Writes <out>/steps.jsonl (one line of statistics per step),
+<out>/reward.svg (mean rewards per step) and <out>/policy.safetensors.
+`;
+
+async function trainGrpoCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, {
+    config: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout.write(TRAIN_GRPO_USAGE);
+    return 0;
+  }
+  const file = values.config as string | undefined;
+  if (!file) throw new UsageError('--config <grpo.json> is required (judgekit train-grpo --help)');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--config ${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const config = parseGrpoJudgePolicyConfig(raw, file);
+  const base = dirname(file);
+  const ds = await loadPairwiseDataset(resolve(base, config.data.path), config.data.format);
+  const idx = ds.samples
+    .map((_, i) => i)
+    .filter((i) => ds.labels[i] !== null)
+    .slice(0, config.data.limit ?? Number.MAX_SAFE_INTEGER);
+  const samples = idx.map((i) => ds.samples[i]!);
+  const gts = idx.map((i) => judgeLrmGroundTruth(ds.labels[i]!, config.verdictScores));
+  const out = (values.out as string | undefined) ?? resolve(base, config.out ?? 'grpo-run');
+  const { data: _d, verdictScores: _v, out: _o, ...loop } = config;
+  const steps: string[] = [];
+  const result = trainGrpoJudgePolicy(samples, gts, {
+    ...loop,
+    onStep: (s) => {
+      steps.push(JSON.stringify(s));
+      if (s.step === 1 || s.step % 10 === 0)
+        io.stderr.write(
+          `step ${s.step}: reward ${s.rewardMean.toFixed(3)}, JudgeLRM reward ${s.judgeRewardMean.toFixed(3)}, well-formed ${s.wellFormed.toFixed(3)}, entropy ${s.entropy.toFixed(3)}\n`,
+        );
+    },
+  });
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'steps.jsonl'), `${steps.join('\n')}\n`);
+  await writeFile(
+    join(out, 'reward.svg'),
+    renderStepPlot(
+      result.history,
+      [
+        { key: 'judgeRewardMean', label: 'JudgeLRM reward', color: '#1f77b4' },
+        { key: 'rewardMean', label: 'training reward', color: '#ff7f0e' },
+        { key: 'wellFormed', label: 'well-formed share', color: '#2ca02c' },
+      ],
+      `GRPO (${config.convention ?? 'verl'}) on ${samples.length} pairs`,
+    ),
+  );
+  await writeFile(join(out, 'policy.safetensors'), encodeJudgePolicy(result));
+  const h = result.history;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const k = Math.min(10, h.length);
+  io.stdout.write(
+    `JudgeLRM reward: ${mean(h.slice(0, k).map((s) => s.judgeRewardMean)).toFixed(3)} (first ${k} steps) → ${mean(h.slice(-k).map((s) => s.judgeRewardMean)).toFixed(3)} (last ${k}); ` +
+      `greedy on the first pair: ${JSON.stringify(result.greedy(samples[0]!))}\nwrote ${join(out, 'steps.jsonl')}, ${join(out, 'reward.svg')}, ${join(out, 'policy.safetensors')}\n`,
+  );
+  return 0;
+}
+
 /**
  * Run one training command (`args` without the command word). Throws `UsageError` for a bad
  * command line; other errors propagate to `runCli`, which prints them on one line.
@@ -411,6 +499,8 @@ export async function runTrainingCommand(command: string, args: string[], io: Cl
       return makeDataCommand(args, io);
     case 'train-head':
       return trainHeadCommand(args, io);
+    case 'train-grpo':
+      return trainGrpoCommand(args, io);
     default:
       throw new UsageError(`unknown training command ${JSON.stringify(command)}`);
   }

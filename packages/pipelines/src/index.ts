@@ -116,3 +116,15 @@ export {
   trainJudgeHead,
   writeJudgeHead,
 } from './train-head.js';
+export {
+  encodeJudgePolicy,
+  type GrpoJudgePolicyConfig,
+  type GrpoJudgePolicyOptions,
+  type GrpoJudgePolicyResult,
+  type GrpoStepStats,
+  JUDGE_POLICY_TOKENS,
+  judgeLrmGroundTruth,
+  parseGrpoJudgePolicyConfig,
+  renderStepPlot,
+  trainGrpoJudgePolicy,
+} from './grpo-policy-loop.js';
