@@ -70,7 +70,6 @@ export {
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';
 export {
   type GroupRewardStats,
-  hasJudgeLrmResponseHeader,
   parseRollouts,
   type Rollout,
   type RolloutStats,

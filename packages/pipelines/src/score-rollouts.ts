@@ -44,8 +44,12 @@ import {
   verlPolicyLossGspo,
   verlPolicyLossVanilla,
 } from '@judgekit/grpo';
-import { extractJudgeLrmSolution } from '@judgekit/parsers';
-import { createJudgeLrmReward, type RewardFunction, type RewardSample } from '@judgekit/rewards';
+import {
+  createJudgeLrmReward,
+  hasResponseHeader,
+  type RewardFunction,
+  type RewardSample,
+} from '@judgekit/rewards';
 
 /** One judge rollout (a parsed JSONL line). */
 export interface Rollout {
@@ -274,11 +278,6 @@ function mean(xs: ArrayLike<number>): number {
   return xs.length === 0 ? 0 : s / xs.length;
 }
 
-/** Whether `sequence` carries the response header judgelrm.py splits on. */
-export function hasJudgeLrmResponseHeader(sequence: string): boolean {
-  return extractJudgeLrmSolution(sequence).reason !== 'missing-response-header';
-}
-
 function padded(
   rollouts: readonly Rollout[],
   key: 'logProbs' | 'oldLogProbs' | 'refLogProbs' | 'entropy',
@@ -354,7 +353,7 @@ export function scoreRollouts(rollouts: readonly Rollout[], options: ScoreRollou
       sample.responseLength = r.responseLength;
       sample.maxResponseLength = options.maxResponseLength;
     }
-    if (checkHeader && !hasJudgeLrmResponseHeader(sample.sequence)) missingHeader++;
+    if (checkHeader && !hasResponseHeader(sample.sequence)) missingHeader++;
     const res = reward.score(sample);
     rewards[i] = res.total;
     for (const key in res.components) {
