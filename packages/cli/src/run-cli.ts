@@ -13,6 +13,7 @@ import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
 import { extractPluginArgs } from './plugin-args.js';
 import { ScoreUsageError, scoreCommand } from './score-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
+import { runTrainingCommand, TRAINING_COMMANDS, TRAINING_USAGE } from './training-commands.js';
 
 export { type CliIo, UsageError } from './usage-error.js';
 
@@ -26,6 +27,7 @@ commands:
   report         re-render the report of a results.jsonl file
   score          re-score recorded judge outputs with any format and combine rule
   serve-reward   serve the JudgeLRM reward over OpenRLHF's HTTP protocol
+${TRAINING_USAGE}
 
 run 'judgekit <command> --help' for the options of a command.
 Every command takes --plugin ./my-format.mjs (repeatable): a module whose register(judgekit)
@@ -132,6 +134,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (plugin === '') throw new UsageError('--plugin needs a module path (--plugin ./my-format.mjs)');
       await loadJudgekitPlugin(plugin);
     }
+    if (command !== undefined && TRAINING_COMMANDS.includes(command))
+      return await runTrainingCommand(command, rest, io);
     switch (command) {
       case 'eval':
         return await evalCommand(rest, io);

@@ -172,3 +172,62 @@ export {
 export { getTemplate, listTemplates, type PromptTemplate } from '@judgekit/prompts';
 /** The combine-rule registry (re-exported from `@judgekit/metrics` for the CLI). */
 export { getCombineRule, listCombineRules } from '@judgekit/metrics';
+export {
+  type GroupRewardStats,
+  parseRollouts,
+  type Rollout,
+  type RolloutStats,
+  readRollouts,
+  type ScoredRolloutFiles,
+  type ScoredRolloutLine,
+  type ScoredRollouts,
+  type ScoreRolloutsOptions,
+  scoredRolloutLines,
+  scoredRolloutTensors,
+  scoreRollouts,
+  writeScoredRollouts,
+} from './score-rollouts.js';
+export {
+  dpoPairsFromRewards,
+  dpoPairsFromVerdicts,
+  type JudgeLmSftData,
+  type JudgeLmSftOptions,
+  type JudgeLmSftSource,
+  loadJudgeLmSftSources,
+  makeJudgeLmSftData,
+  type PreferenceRow,
+  type PreferenceStats,
+  type PromptCompletion,
+  readPromptCompletions,
+  type RewardedCompletion,
+  type SftRow,
+  type SpinRow,
+  spinRoundData,
+  swapJudgeLmJudgment,
+  type TrlSftFormat,
+  type VerdictScoreConvention,
+  writeJsonlRows,
+} from './make-data.js';
+export {
+  createHashingFeaturizer,
+  loadEmbeddingFeaturizer,
+  loadPreferenceSamples,
+  preferencePairsToSamples,
+  type TextFeaturizer,
+  type TrainedJudgeHead,
+  type TrainJudgeHeadOptions,
+  trainJudgeHead,
+  writeJudgeHead,
+} from './train-head.js';
+export {
+  encodeJudgePolicy,
+  type GrpoJudgePolicyConfig,
+  type GrpoJudgePolicyOptions,
+  type GrpoJudgePolicyResult,
+  type GrpoStepStats,
+  JUDGE_POLICY_TOKENS,
+  judgeLrmGroundTruth,
+  parseGrpoJudgePolicyConfig,
+  renderStepPlot,
+  trainGrpoJudgePolicy,
+} from './grpo-policy-loop.js';

@@ -92,3 +92,13 @@ export {
   type RewardServerCommandIo,
   startRewardServerFromArgs,
 } from './reward-server-command.js';
+export {
+  createRewardRoutes,
+  hasResponseHeader,
+  type RewardRouteCounters,
+  type RewardRoutes,
+  type RewardRoutesOptions,
+  type RouteResult,
+  TRL_REWARD_PATH,
+  VERL_REWARD_PATH,
+} from './reward-server-routes.js';

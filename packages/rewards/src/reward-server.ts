@@ -17,7 +17,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, InvalidArgumentError } from '@judgekit/core';
-import { handleOpenRlhfRequest, type OpenRlhfResult } from './adapters.js';
+import { createRewardRoutes, TRL_REWARD_PATH, VERL_REWARD_PATH } from './reward-server-routes.js';
 import type { RewardFunction } from './reward-function.js';
 
 /** Structured log fields. Never contains request bodies, labels, model text or tokens. */
@@ -137,19 +137,6 @@ class HttpError extends Error {
   }
 }
 
-/** The OpenRLHF route handler, as a route result. */
-function openRlhfRoute(
-  body: unknown,
-  context: { reward: RewardFunction; maxResponseLength?: number },
-): RewardRouteResult {
-  const r: OpenRlhfResult = handleOpenRlhfRequest(
-    context.reward,
-    body,
-    context.maxResponseLength === undefined ? {} : { maxResponseLength: context.maxResponseLength },
-  );
-  return r.ok ? { ok: true, response: r.response, samples: r.response.rewards.length } : r;
-}
-
 /**
  * Start a reward server. Resolves once it listens. Throws `InvalidArgumentError` for bad options.
  */
@@ -190,8 +177,17 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
         'each route needs a path starting with "/" and a handle function',
       );
   }
+  // Built-in protocols: OpenRLHF (REWARD_PATHS), TRL (`/trl`) and verl (`/verl`); each counts the
+  // sequences that lack the response header the reward needs (reported in /health and logged).
+  const trainerRoutes = createRewardRoutes({
+    reward,
+    ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
+    onMissingHeader: (f) =>
+      logger.warn('WARNING: sequences without the response header; they score as format failures', f),
+  });
   const routeTable = new Map<string, RewardRoute>();
-  for (const path of REWARD_PATHS) routeTable.set(path, { path, handle: openRlhfRoute });
+  for (const path of [...REWARD_PATHS, TRL_REWARD_PATH, VERL_REWARD_PATH])
+    routeTable.set(path, { path, handle: (body) => trainerRoutes.handle(path, body) });
   for (const route of routes) routeTable.set(route.path, route);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? requestTimeoutMs;
   if (options.token === undefined && options.tokenEnv !== undefined && !process.env[options.tokenEnv]) {
@@ -421,6 +417,7 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
           in_flight: inFlight - 1,
           served,
           max_response_length: maxResponseLength ?? null,
+          ...trainerRoutes.health(),
         });
         req.resume();
         return;
