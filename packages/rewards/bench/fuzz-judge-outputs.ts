@@ -82,6 +82,11 @@ export function loadSeedOutputs(): string[] {
       `${f.slice(0, 200)}\n\nMy final verdict is [[${s % 3 === 0 ? 'C' : s % 2 === 0 ? 'A' : 'B'}]].`,
     );
     seeds.push(`<think>${f.slice(0, 400)}</think><answer>${s * 2}</answer><answer>${10 - s}</answer>`);
+    // Arena-Hard v0.1 verdict labels, LLMBar Vanilla and CoT answers (the formats' upstream shapes).
+    const arena = ['A>>B', 'A>B', 'A=B', 'B>A', 'B>>A'][s % 5];
+    seeds.push(`${f.slice(0, 400)}\n\nMy final verdict is: [[${arena}]]`);
+    seeds.push(`Output (${s % 2 === 0 ? 'a' : 'b'})`);
+    seeds.push(`${f.slice(0, 300)}\nTherefore, Output (${s % 2 === 0 ? 'b' : 'a'}) is better.`);
   }
   return seeds;
 }
