@@ -12,6 +12,7 @@ interface CliIo {
         columns?: number;
     };
 }
+
 declare function runCli(argv: readonly string[], io: CliIo): Promise<number | 'running'>;
 
 export {

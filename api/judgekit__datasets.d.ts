@@ -103,6 +103,19 @@ declare function pairJudgeLmAnswers(answers1: readonly JudgeLmAnswer[], answers2
     file2: string;
 }): PairwiseSample[];
 
+interface JudgeBenchSample extends PairwiseSample {
+    label: 'answer1' | 'answer2';
+    source: string;
+    category: string;
+}
+interface JudgeBenchDataset {
+    samples: JudgeBenchSample[];
+    unknownSources: Record<string, number>;
+}
+declare function judgeBenchCategory(source: string): 'knowledge' | 'reasoning' | 'math' | 'coding' | undefined;
+declare function parseJudgeBench(text: string, fileName: string): JudgeBenchDataset;
+declare function loadJudgeBench(file: string): Promise<JudgeBenchDataset>;
+
 interface LlmBarOptions {
     idPrefix?: string;
 }
@@ -203,6 +216,8 @@ export {
     type JsonArrayItem,
     type JsonRecord,
     type JsonlLine,
+    type JudgeBenchDataset,
+    type JudgeBenchSample,
     type JudgeLmAnswer,
     type JudgeLmRecord,
     type JudgeLmSamples,
@@ -230,7 +245,9 @@ export {
     checkPandaLmAlignment,
     describeValue,
     fieldPath,
+    judgeBenchCategory,
     judgeLmRecordToSample,
+    loadJudgeBench,
     loadJudgeLmAnswers,
     loadJudgeLmSamples,
     loadLlmBar,
@@ -253,6 +270,7 @@ export {
     parseJsonRecords,
     parseJsonl,
     parseJsonlResumable,
+    parseJudgeBench,
     parseJudgeLmAnswers,
     parseJudgeLmSamples,
     parseLlmBar,

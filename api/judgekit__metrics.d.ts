@@ -74,9 +74,11 @@ interface EvaluateJudgeOptions extends ClassificationOptions {
     labels: ArrayLike<VerdictOrFailure> | Uint8Array;
     failurePolicy?: FailurePolicy;
     bootstrap?: BootstrapOptions | false;
+    groupBy?: ArrayLike<string | null | undefined>;
 }
 interface JudgeReport extends ClassificationMetrics {
     n: number;
+    correct: number;
     inputSamples: number;
     droppedLabelFailures: number;
     predictionFailures: number;
@@ -84,6 +86,7 @@ interface JudgeReport extends ClassificationMetrics {
     failurePolicy: FailurePolicy;
     confusion: ConfusionMatrix;
     ci?: Record<HeadlineMetric, ConfidenceInterval>;
+    groups?: Record<string, JudgeReport>;
 }
 interface PreparedJudgeCodes {
     labels: Uint8Array;
@@ -112,6 +115,65 @@ interface PairedBootstrapReport {
     difference: Record<HeadlineMetric, PairedDifference>;
 }
 declare function pairedBootstrap(options: PairedBootstrapOptions): PairedBootstrapReport;
+
+interface CombineRuleInfo {
+    readonly name: string;
+    readonly description: string;
+    readonly reference: string;
+}
+interface PerSampleCombineRule extends CombineRuleInfo {
+    readonly kind: 'per-sample';
+    combine(original: Verdict | null, swapped: Verdict | null): Verdict | null;
+}
+interface PerOrderCombineRule extends CombineRuleInfo {
+    readonly kind: 'per-order';
+    readonly statistic: 'mean' | 'both';
+}
+type CombineRule = PerSampleCombineRule | PerOrderCombineRule;
+declare const COMBINE_RULE_NAMES: readonly string[];
+declare function getCombineRule(name: string): CombineRule;
+declare function listCombineRules(): CombineRule[];
+interface CombineRuleDefinition {
+    name: string;
+    description: string;
+    reference?: string;
+    combine(original: Verdict | null, swapped: Verdict | null): Verdict | null;
+}
+declare function registerCombineRule(definition: CombineRuleDefinition, options?: {
+    override?: boolean;
+}): PerSampleCombineRule;
+declare function unregisterCombineRule(name: string): boolean;
+declare function combineOrders(original: ArrayLike<VerdictOrFailure>, swapped: ArrayLike<VerdictOrFailure>, rule: string | PerSampleCombineRule): (Verdict | null)[];
+interface EvaluateTwoOrdersOptions {
+    original: ArrayLike<VerdictOrFailure>;
+    swapped: ArrayLike<VerdictOrFailure>;
+    labels: ArrayLike<VerdictOrFailure>;
+    rule: string | CombineRule;
+    failurePolicy?: FailurePolicy;
+    bootstrap?: BootstrapOptions | false;
+    groupBy?: ArrayLike<string | null | undefined>;
+}
+interface TwoOrderReport {
+    rule: {
+        name: string;
+        kind: CombineRule['kind'];
+        description: string;
+        reference: string;
+    };
+    n: number;
+    accuracy: number;
+    correct: number;
+    outOf: number;
+    ci?: ConfidenceInterval;
+    combined?: JudgeReport;
+    verdicts?: (Verdict | null)[];
+    perOrder: {
+        original: JudgeReport;
+        swapped: JudgeReport;
+    };
+    groups?: Record<string, TwoOrderReport>;
+}
+declare function evaluateTwoOrders(options: EvaluateTwoOrdersOptions): TwoOrderReport;
 
 type Rating = string | number | boolean | null | undefined;
 declare function cohenKappa(a: ArrayLike<Rating>, b: ArrayLike<Rating>): number;
@@ -151,6 +213,16 @@ interface SwapConsistency {
     firstSlotRate: number;
     secondSlotRate: number;
     tieRate: number;
+    counts: {
+        consistent: number;
+        preferFirst: number;
+        preferSecond: number;
+        flips: number;
+        firstSlot: number;
+        secondSlot: number;
+        ties: number;
+        parsed: number;
+    };
 }
 declare function swapConsistency(sequential: ArrayLike<VerdictOrFailure> | Uint8Array, reversed: ArrayLike<VerdictOrFailure> | Uint8Array, options?: SwapOptions): SwapConsistency;
 declare function inconsistentToTie(sequential: ArrayLike<VerdictOrFailure> | Uint8Array, reversed: ArrayLike<VerdictOrFailure> | Uint8Array, options?: Pick<SwapOptions, 'reversedFrame'>): (Verdict | null)[];
@@ -217,13 +289,17 @@ export {
     CODE_ANSWER2,
     CODE_FAILURE,
     CODE_TIE,
+    COMBINE_RULE_NAMES,
     type ClassScores,
     type ClassSelection,
     type ClassificationMetrics,
     type ClassificationOptions,
+    type CombineRule,
+    type CombineRuleDefinition,
     type ConfidenceInterval,
     type ConfusionMatrix,
     type EvaluateJudgeOptions,
+    type EvaluateTwoOrdersOptions,
     type FailurePolicy,
     HEADLINE_METRICS,
     type HeadlineMetric,
@@ -234,6 +310,8 @@ export {
     type PairedBootstrapOptions,
     type PairedBootstrapReport,
     type PairedDifference,
+    type PerOrderCombineRule,
+    type PerSampleCombineRule,
     type PreferenceBiasOptions,
     type PreferenceBiases,
     type PreparedJudgeCodes,
@@ -250,6 +328,7 @@ export {
     type SplitPolicy,
     type SwapConsistency,
     type SwapOptions,
+    type TwoOrderReport,
     type VerdictOrFailure,
     type ZeroDivision,
     bootstrapMean,
@@ -257,14 +336,18 @@ export {
     classificationFromCounts,
     codeVerdict,
     cohenKappa,
+    combineOrders,
     confusionCounts,
     dropFailedLabels,
     encodeVerdicts,
     evaluateJudge,
+    evaluateTwoOrders,
     fleissKappa,
     fleissKappaFromCounts,
+    getCombineRule,
     inconsistentToTie,
     jointCodes,
+    listCombineRules,
     majorityVote,
     pairedBootstrap,
     pairwiseAccuracy,
@@ -273,10 +356,12 @@ export {
     prepareJudgeCodes,
     quantileSorted,
     reasoningRate,
+    registerCombineRule,
     rewardBenchScores,
     rmBenchAccuracy,
     swapCodes,
     swapConsistency,
     toConfusionMatrix,
+    unregisterCombineRule,
     verdictCode,
 };

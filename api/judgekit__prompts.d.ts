@@ -2,7 +2,7 @@
 import { ScorePair, Verdict, PairwiseSample, SingleAnswerSample, ChatMessage } from '@judgekit/core';
 export { ChatMessage } from '@judgekit/core';
 
-type OutputFormatId = 'judgelm-scores' | 'judgelm-multi-scores' | 'judgelm-single' | 'judgelrm-answer-tags' | 'judgelrm-single' | 'pandalm' | 'mtbench-pair' | 'mtbench-single' | 'prometheus-absolute' | 'prometheus-relative';
+type OutputFormatId = 'judgelm-scores' | 'judgelm-multi-scores' | 'judgelm-single' | 'judgelrm-answer-tags' | 'judgelrm-single' | 'pandalm' | 'mtbench-pair' | 'mtbench-single' | 'prometheus-absolute' | 'prometheus-relative' | 'arena-hard' | 'llmbar' | 'llmbar-cot';
 declare const OUTPUT_FORMAT_IDS: readonly OutputFormatId[];
 declare function isOutputFormatId(value: unknown): value is OutputFormatId;
 interface JudgeOutputValues {
@@ -51,6 +51,18 @@ interface JudgeOutputValues {
         verdict: 'answer1' | 'answer2';
         feedback?: string;
     };
+    'arena-hard': {
+        verdict: Verdict;
+        strong?: boolean;
+        explanation?: string;
+    };
+    llmbar: {
+        verdict: 'answer1' | 'answer2';
+    };
+    'llmbar-cot': {
+        verdict: 'answer1' | 'answer2';
+        explanation?: string;
+    };
 }
 type JudgeOutputValue<F extends OutputFormatId> = JudgeOutputValues[F];
 interface OutputFormatInfo {
@@ -61,6 +73,31 @@ interface OutputFormatInfo {
 }
 declare const OUTPUT_FORMATS: Readonly<Record<OutputFormatId, OutputFormatInfo>>;
 declare function formatJudgeOutput<F extends OutputFormatId>(format: F, value: JudgeOutputValue<F>): string;
+declare function formatJudgeOutput(format: string, value: unknown): string;
+
+interface OutputFormatDefinition<V = never> {
+    id: string;
+    description: string;
+    prefill?: string;
+    parser?: string;
+    format?: (value: V) => string;
+}
+interface RegisteredOutputFormat {
+    id: string;
+    description: string;
+    prefill?: string;
+    parser?: string;
+    builtin: boolean;
+    format?: (value: never) => string;
+}
+interface RegisterOutputFormatOptions {
+    override?: boolean;
+}
+declare function registerOutputFormat<V>(definition: OutputFormatDefinition<V>, options?: RegisterOutputFormatOptions): RegisteredOutputFormat;
+declare function unregisterOutputFormat(id: string): boolean;
+declare function getOutputFormat(id: string): RegisteredOutputFormat | undefined;
+declare function hasOutputFormat(id: unknown): id is string;
+declare function listOutputFormats(): RegisteredOutputFormat[];
 
 type TemplatePart = {
     readonly text: string;
@@ -97,7 +134,7 @@ interface TemplateDefinition {
     system?: string;
     user: string;
     raw: string;
-    outputFormat: OutputFormatId;
+    outputFormat: OutputFormatId | (string & {});
     assistantPrefill?: string;
     constants?: Readonly<Record<string, string>>;
     vars?: readonly string[];
@@ -149,7 +186,7 @@ interface RenderOptions {
 interface RenderedPrompt {
     templateId: string;
     templateVersion: number;
-    outputFormat: OutputFormatId;
+    outputFormat: OutputFormatId | (string & {});
     messages: ChatMessage[];
     raw: string;
     prefill?: string;
@@ -164,6 +201,8 @@ declare function pythonStrip(text: string): string;
 declare function stripSpecialTokens(text: string): string;
 declare function joinInstructionInput(instruction: string, input: string | undefined): string;
 
+declare const ARENA_HARD_V01_SYSTEM = "Please act as an impartial judge and evaluate the quality of the responses provided by two AI assistants to the user prompt displayed below. You will be given assistant A's answer and assistant B's answer. Your job is to evaluate which assistant's answer is better.\n\nBegin your evaluation by generating your own answer to the prompt. You must provide your answers before judging any answers.\n\nWhen evaluating the assistants' answers, compare both assistants' answers with your answer. You must identify and correct any mistakes or inaccurate information.\n\nThen consider if the assistant's answers are helpful, relevant, and concise. Helpful means the answer correctly responds to the prompt or follows the instructions. Note when user prompt has any ambiguity or more than one interpretation, it is more helpful and appropriate to ask for clarifications or more information from the user than providing an answer based on assumptions. Relevant means all parts of the response closely connect or are appropriate to what is being asked. Concise means the response is clear and not verbose or excessive.\n\nThen consider the creativity and novelty of the assistant's answers when needed. Finally, identify any missing important information in the assistants' answers that would be beneficial to include when responding to the user prompt.\n\nAfter providing your explanation, you must output only one of the following choices as your final verdict with a label:\n\n1. Assistant A is significantly better: [[A>>B]]\n2. Assistant A is slightly better: [[A>B]]\n3. Tie, relatively the same: [[A=B]]\n4. Assistant B is slightly better: [[B>A]]\n5. Assistant B is significantly better: [[B>>A]]\n\nExample output: \"My final verdict is tie: [[A=B]]\".";
+
 declare const BUILTIN_TEMPLATES: readonly PromptTemplate[];
 
 declare const JUDGELM_SYSTEM = "You are a helpful and precise assistant for checking the quality of the answer.";
@@ -173,6 +212,8 @@ declare const JUDGELM_VQA_INSTRUCTION: string;
 declare const JUDGELRM_TRAIN_SYSTEM = "You are a helpful assistant. The assistant first performs a detailed, step-by-step reasoning process in its mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and<answer> </answer> tags, respectively, i.e., <think> detailed reasoning process here, explaining each step of your evaluation for both assistants </think><answer> answer here </answer>. Now the user asks you to judge the performance of two AI assistants in response to the question. Score assistants 1-10 (higher=better). Criteria includes helpfulness, relevance, accuracy, and level of detail. Avoid order, length, style or other bias. After thinking, when you finally reach a conclusion, clearly  provide your evaluation scores within <answer> </answer> tags, i.e. for example,<answer>3</answer><answer>5</answer>";
 declare const JUDGELRM_INFERENCE_SYSTEM = "You are a helpful assistant. The assistant first performs a detailed, step-by-step reasoning process in its mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> detailed reasoning process here, explaining each step of your evaluation for both assistants </think><answer> answer here </answer>. Now the user asks you to judge the performance of two AI assistants in response to the question. Score assistants 1-10 (higher=better). Criteria includes helpfulness, relevance, accuracy, and level of detail. Avoid order, length, style or other bias. After thinking, when you finally reach a conclusion, clearly provide your evaluation scores within <answer> </answer> tags, i.e. for example,<answer>3</answer><answer>5</answer>";
 declare const JUDGELRM_SINGLE_SYSTEM = "You are a helpful assistant. The assistant first performs a detailed, step-by-step reasoning process in its mind and then provides the user with the answer. The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively. Now the user asks you to judge ONE AI assistant's response to the question. Provide a single score from 1-10 (higher=better). Criteria include helpfulness, relevance, accuracy, and level of detail. Avoid bias from order, length, or style. After thinking, provide ONLY the numeric score within <answer> </answer> tags.";
+
+declare const LLMBAR_SYSTEM = "You are a helpful assistant in evaluating the quality of the outputs for a given instruction. Your goal is to select the best output for the given instruction.";
 
 declare const PROMETHEUS_ABS_SYSTEM = "You are a fair judge assistant tasked with providing clear, objective feedback based on specific criteria, ensuring each assessment reflects the absolute standards set for performance.";
 declare const PROMETHEUS_REL_SYSTEM = "You are a fair judge assistant assigned to deliver insightful feedback that compares individual performances, highlighting how each stands relative to others within the same cohort.";
@@ -189,6 +230,7 @@ declare function formatPrometheusRubric(rubric: PrometheusRubric, options?: {
 }): string;
 
 export {
+    ARENA_HARD_V01_SYSTEM,
     BUILTIN_TEMPLATES,
     type CompiledTemplateString,
     JUDGELM_INSTRUCTION,
@@ -200,9 +242,11 @@ export {
     type JudgeOutputValue,
     type JudgeOutputValues,
     type JudgeSample,
+    LLMBAR_SYSTEM,
     type MultiAnswerSample,
     OUTPUT_FORMATS,
     OUTPUT_FORMAT_IDS,
+    type OutputFormatDefinition,
     type OutputFormatId,
     type OutputFormatInfo,
     PROMETHEUS_ABS_SYSTEM,
@@ -210,7 +254,9 @@ export {
     type PrometheusRubric,
     type PromptTemplate,
     REQUIRED_PLACEHOLDERS,
+    type RegisterOutputFormatOptions,
     type RegisterTemplateOptions,
+    type RegisteredOutputFormat,
     type RenderOptions,
     type RenderedPrompt,
     SAMPLE_PLACEHOLDERS,
@@ -227,14 +273,19 @@ export {
     escapeTemplateText,
     formatJudgeOutput,
     formatPrometheusRubric,
+    getOutputFormat,
     getTemplate,
+    hasOutputFormat,
     isOutputFormatId,
     joinInstructionInput,
     judgelmMultiInstruction,
+    listOutputFormats,
     listTemplates,
     pythonStrip,
+    registerOutputFormat,
     registerTemplate,
     render,
     renderRaw,
     stripSpecialTokens,
+    unregisterOutputFormat,
 };

@@ -223,6 +223,25 @@ interface RewardServerOptions {
     maxResponseLength?: number;
     logger?: RewardServerLogger;
     shutdownTimeoutMs?: number;
+    maxConnections?: number;
+    maxDrainBytes?: number;
+    routes?: readonly RewardRoute[];
+}
+type RewardRouteResult = {
+    ok: true;
+    response: unknown;
+    samples?: number;
+} | {
+    ok: false;
+    status: number;
+    error: string;
+};
+interface RewardRoute {
+    readonly path: string;
+    handle(body: unknown, context: {
+        reward: RewardFunction;
+        maxResponseLength?: number;
+    }): RewardRouteResult;
 }
 interface RewardServer {
     readonly url: string;
@@ -247,6 +266,42 @@ declare function startRewardServerFromArgs(argv: readonly string[], io: RewardSe
     commandName?: string;
     handleSignals?: boolean;
 }): Promise<RewardServer | 'help'>;
+
+declare const TRL_REWARD_PATH = "/trl";
+declare const VERL_REWARD_PATH = "/verl";
+type RouteResult = {
+    ok: true;
+    response: unknown;
+    samples: number;
+} | {
+    ok: false;
+    status: number;
+    error: string;
+};
+interface RewardRouteCounters {
+    missing_response_header_batches: number;
+    missing_response_header_samples: number;
+    requests: Record<string, number>;
+}
+interface RewardRoutesOptions {
+    reward: RewardFunction;
+    maxResponseLength?: number;
+    checkResponseHeader?: boolean;
+    onMissingHeader?: (info: {
+        path: string;
+        missing: number;
+        samples: number;
+    }) => void;
+}
+interface RewardRoutes {
+    accepts(path: string): boolean;
+    handle(path: string, body: unknown): RouteResult;
+    health(): RewardRouteCounters & {
+        response_header_check: boolean;
+    };
+}
+declare function hasResponseHeader(sequence: string): boolean;
+declare function createRewardRoutes(options: RewardRoutesOptions): RewardRoutes;
 
 export {
     type BatchScores,
@@ -278,29 +333,39 @@ export {
     type RewardBounds,
     type RewardFunction,
     type RewardResult,
+    type RewardRoute,
+    type RewardRouteCounters,
+    type RewardRouteResult,
+    type RewardRoutes,
+    type RewardRoutesOptions,
     type RewardSample,
     type RewardServer,
     type RewardServerCommandIo,
     type RewardServerLogFields,
     type RewardServerLogger,
     type RewardServerOptions,
+    type RouteResult,
     type StructureCheck,
+    TRL_REWARD_PATH,
     type TrlAdapterOptions,
     type TrlCompletion,
     type TrlPrompt,
     type TrlRewardInput,
+    VERL_REWARD_PATH,
     type VerlAdapterOptions,
     type VerlComputeScore,
     type WeightedReward,
     computeJudgeLrmScore,
     createJudgeLrmFormatReward,
     createJudgeLrmReward,
+    createRewardRoutes,
     createRewardServer,
     createStderrLogger,
     defineReward,
     extractSolution,
     gate,
     handleOpenRlhfRequest,
+    hasResponseHeader,
     judgeLrmRewardBounds,
     parseModelAnswer,
     parseSolutionTextFormat,
