@@ -21,6 +21,7 @@ import {
 } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
+import { openInBrowser } from './open-in-browser.js';
 
 /** A bad command line: reported on one line, exit code 2. */
 export class UsageError extends Error {
@@ -53,14 +54,16 @@ const EVAL_USAGE = `usage: judgekit eval --data <pandalm dir|file> --format pand
 
 --cache DIR keeps every model response in DIR (one file per request hash), so a repeated request
 (another run, another report) is answered without calling the server.
-Writes <out>/results.jsonl (one line per call, as they finish), run.json and report.{md,json,svg}.
+Writes <out>/results.jsonl (one line per call, as they finish), run.json, report.{md,json,svg}
+and the self-contained report.html.
 Re-running with the same options resumes; Ctrl-C stops scheduling and keeps what finished.
 `;
 
-const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--failure-policy P] [--resamples 1000] [--seed 0]
+const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--failure-policy P] [--resamples 1000] [--seed 0] [--open]
 
 Re-scores a results file (settings from run.json beside it) and writes report.{md,json,svg}
-to --out (default: the results file's directory).
+and the self-contained report.html to --out (default: the results file's directory).
+--open prints the path of report.html and opens it in a browser where a desktop exists.
 `;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -254,6 +257,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
       'failure-policy': { type: 'string' },
       resamples: { type: 'string' },
       seed: { type: 'string' },
+      open: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -279,8 +283,10 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const written = await writeEvaluationReport(out, result, {
     title: info ? `${info.model} on ${info.data ?? 'data'} (${info.template})` : `Judge evaluation: ${file}`,
     intro,
+    resultsFile: file,
   });
-  io.stdout.write(`report: ${written.markdown}\n`);
+  io.stdout.write(`report: ${written.markdown}\nhtml: ${written.html}\n`);
+  if (values.open) io.stdout.write(await openInBrowser(written.html));
   return 0;
 }
 

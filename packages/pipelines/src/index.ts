@@ -18,6 +18,7 @@ export {
   type RenderedEvaluationReport,
   renderEvaluationReport,
 } from './evaluation-report.js';
+export { type EvaluationHtmlOptions, renderEvaluationHtml } from './evaluation-report-html.js';
 export {
   type EvaluationRunInfo,
   evaluationRunFiles,
@@ -32,6 +33,12 @@ export {
   writeRunInfo,
 } from './evaluation-run-files.js';
 export type { JudgeModel, JudgeRequest, JudgeResponse } from './judge-model.js';
+export {
+  isErrorRecord,
+  OUTCOME_CLASSES,
+  type OutcomeConfusion,
+  outcomeConfusion,
+} from './report-outcomes.js';
 export {
   type EvaluationCounts,
   type EvaluationResult,
