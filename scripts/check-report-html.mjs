@@ -29,11 +29,7 @@ if (positionals.length === 0) {
   console.error('usage: node scripts/check-report-html.mjs [--screenshot FILE] REPORT.html...');
   process.exit(2);
 }
-const candidates = [
-  values.chromium,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-];
+const candidates = [values.chromium, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const binary = candidates.find((p) => p && existsSync(p));
 if (!binary) {
   console.error(
