@@ -86,9 +86,11 @@ export async function resolveModelDir(modelPath: string): Promise<string> {
  * Offline `from_pretrained` options for a local folder: `local_files_only` never touches the
  * network. transformers.js's global `env` is left as the caller set it (no process-wide change).
  */
-export function offlineLoadOptions(
-  options: Pick<LocalOnnxModelOptions, 'dtype' | 'device'>,
-): { local_files_only: true; device: 'cpu'; dtype?: Exclude<OnnxDtype, 'auto'> } {
+export function offlineLoadOptions(options: Pick<LocalOnnxModelOptions, 'dtype' | 'device'>): {
+  local_files_only: true;
+  device: 'cpu';
+  dtype?: Exclude<OnnxDtype, 'auto'>;
+} {
   if (options.device !== undefined && options.device !== 'cpu') {
     throw new NotSupportedError(
       `device "${String(options.device)}" is not supported; only "cpu" (onnxruntime-node)`,

@@ -3,7 +3,9 @@
 // can link the bin before the package is built; it runs the built command.
 import('../dist/reward-server-cli.js').catch((error) => {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/reward-server-cli.js')) {
-    process.stderr.write('judgekit-reward-server: this package is not built (dist/reward-server-cli.js is missing); run `pnpm build`\n');
+    process.stderr.write(
+      'judgekit-reward-server: this package is not built (dist/reward-server-cli.js is missing); run `pnpm build`\n',
+    );
     process.exit(1);
   }
   throw error;
