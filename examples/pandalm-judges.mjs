@@ -13,10 +13,11 @@
  *      macro P/R/F1 over win / tie / loss, 1000-resample bootstrap intervals, and a paired bootstrap
  *      of the difference (@judgekit/metrics). Parse failures are mapped to a tie only because
  *      PandaLM's published table does so: the convention is picked by name (`failurePolicy: 'as-tie'`).
- *   4. print a table and write runs/pandalm-demo/{report.md, report.json, agreement.svg}.
+ *   4. print a table and write runs/pandalm-demo/{report.md, report.json, agreement.svg, report.html}.
  *
  * The parsing, scoring and report rendering are @judgekit/pipelines' `scoreJudgeOutputs` and
- * `renderEvaluationReport` (`judgekit score-pandalm` runs the same flow).
+ * `renderEvaluationReport` / `renderEvaluationHtml`; `judgekit eval` and `judgekit report` write the
+ * same reports for a judge you run yourself.
  *
  * Usage: node examples/pandalm-judges.mjs [--data DIR] [--out DIR] [--resamples N] [--seed S]
  */
@@ -27,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { JudgekitError } from '@judgekit/core';
 import { loadPandaLmBundle, renderPandaLmJudgeText } from '@judgekit/datasets';
 import { cohenKappa, fleissKappa, majorityVote, pairedBootstrap } from '@judgekit/metrics';
-import { renderEvaluationReport, scoreJudgeOutputs } from '@judgekit/pipelines';
+import { renderEvaluationHtml, renderEvaluationReport, scoreJudgeOutputs } from '@judgekit/pipelines';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -60,7 +61,7 @@ async function main() {
 
   // 2 + 3. Parse each judge's text (strict = upstream's parser) and score it (@judgekit/pipelines).
   const judges = JUDGES.map((judge) => {
-    const { result } = scoreJudgeOutputs({
+    const { result, records } = scoreJudgeOutputs({
       outputs: bundle[judge.key].map((o) => renderPandaLmJudgeText(o)),
       labels,
       ids: samples.map((s) => s.id),
@@ -70,7 +71,7 @@ async function main() {
       failurePolicy: 'as-tie',
       bootstrap: { resamples, seed },
     });
-    return { name: judge.name, result, published: judge.published };
+    return { name: judge.name, result, published: judge.published, records };
   });
   const paired = pairedBootstrap({
     predictionsA: judges[0].result.predictions,
@@ -90,14 +91,14 @@ async function main() {
 
   // 4. Print and write the report.
   const c = count(labels);
-  const report = renderEvaluationReport(judges, {
+  const reportOptions = {
     title: 'PandaLM test set: judges vs. human majority vote',
     intro: [
       `${samples.length} pairs, three annotators; majority vote: answer 1 ${c.answer1}, answer 2 ${c.answer2}, tie ${c.tie} ` +
         `(${vote.unanimous} unanimous, ${vote.splits} three-way splits).`,
       `Annotator agreement: Cohen's kappa ${agreement.cohen.map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}; Fleiss' kappa ${agreement.fleiss.toFixed(4)}.`,
       `Judge verdicts parsed with \`parsePandaLm(text, { mode: 'strict' })\`; parse failures mapped to tie (PandaLM's convention, \`failurePolicy: 'as-tie'\`). ` +
-        `95% percentile bootstrap intervals, ${resamples} resamples, seed ${seed}.`,
+        `Bootstrap seed ${seed}.`,
     ],
     paired: { a: judges[0].name, b: judges[1].name, report: paired },
     svgFile: 'agreement.svg',
@@ -105,14 +106,26 @@ async function main() {
       dataset: { name: 'PandaLM test set v1', samples: samples.length, labelCounts: c },
       annotatorAgreement: agreement,
     },
+  };
+  const report = renderEvaluationReport(judges, reportOptions);
+  const html = renderEvaluationHtml(judges, {
+    ...reportOptions,
+    config: {
+      data: 'fixtures/data/pandalm/data',
+      resamples,
+      seed,
+      parseMode: 'strict',
+      failurePolicy: 'as-tie',
+    },
   });
   mkdirSync(values.out, { recursive: true });
   writeFileSync(join(values.out, 'report.md'), report.markdown);
   writeFileSync(join(values.out, 'report.json'), report.json);
   writeFileSync(join(values.out, 'agreement.svg'), report.svg);
+  writeFileSync(join(values.out, 'report.html'), html);
   console.log(report.markdown);
   console.log(
-    `report written to ${relative(process.cwd(), values.out) || '.'}/{report.md, report.json, agreement.svg}`,
+    `report written to ${relative(process.cwd(), values.out) || '.'}/{report.md, report.json, agreement.svg, report.html}`,
   );
 }
 

@@ -181,7 +181,7 @@ describe('judgekit CLI', () => {
     );
     const results = join(out, 'results.jsonl');
     expect(lines(results)).toHaveLength(40);
-    for (const f of ['report.md', 'report.json', 'report.svg', 'run.json'])
+    for (const f of ['report.md', 'report.json', 'report.svg', 'report.html', 'run.json'])
       expect(existsSync(join(out, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     const judge = report.judges[0];
@@ -213,6 +213,11 @@ describe('judgekit CLI', () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'jk-cli-rep-'));
     const r4 = await run(['report', results, '--out', reportDir, '--resamples', '200']);
     expect(r4.code).toBe(0);
+    expect(r4.stdout).toContain(`html: ${join(reportDir, 'report.html')}`);
+    // The HTML report read the results file and run.json beside it (not in --out).
+    const html = readFileSync(join(reportDir, 'report.html'), 'utf8');
+    expect(html).toContain('<th class="l">swap</th><td class="l"><code>true</code></td>');
+    expect(html).toContain('Swap consistency and position bias');
     const rerendered = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')).judges[0];
     expect(rerendered.metrics).toEqual(judge.metrics);
     expect(rerendered.swap).toEqual(judge.swap);

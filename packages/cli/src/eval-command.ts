@@ -633,7 +633,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       intro: [`Reference labels: ${dataset.labelSource}.`],
     });
     const cnt = result.counts;
-    io.stdout.write(`${summaryLine(result)}\nresults: ${files.results}\nreport: ${written.markdown}\n`);
+    io.stdout.write(
+      `${summaryLine(result)}\nresults: ${files.results}\nreport: ${written.markdown}\nhtml: ${written.html}\n`,
+    );
     const check = checkParseFailureRate(
       result,
       maxFailureRate === undefined ? {} : { threshold: maxFailureRate },

@@ -9,6 +9,7 @@ import { loadJudgekitPlugin, summarizeResultsFile, writeEvaluationReport } from 
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
 import { combineArg } from './combine-arg.js';
+import { openInBrowser } from './open-in-browser.js';
 import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
 import { extractPluginArgs } from './plugin-args.js';
 import { ScoreUsageError, scoreCommand } from './score-command.js';
@@ -35,10 +36,11 @@ registers judge formats, templates and combine rules used by id in the same comm
 `;
 
 const REPORT_USAGE = `usage: judgekit report <results.jsonl> [--out dir] [--failure-policy P] [--resamples 1000] [--seed 0]
-                       [--combine NAME]
+                       [--combine NAME] [--open]
 
 Re-scores a results file (settings from run.json beside it) and writes report.{md,json,svg}
-to --out (default: the results file's directory).
+and the self-contained report.html to --out (default: the results file's directory).
+--open prints the path of report.html and opens it in a browser where a desktop exists.
 `;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -79,6 +81,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
       resamples: { type: 'string' },
       seed: { type: 'string' },
       combine: { type: 'string' },
+      open: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -105,8 +108,10 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const written = await writeEvaluationReport(out, result, {
     title: info ? `${info.model} on ${info.data ?? 'data'} (${info.template})` : `Judge evaluation: ${file}`,
     intro,
+    resultsFile: file,
   });
-  io.stdout.write(`${summaryLine(result)}\nreport: ${written.markdown}\n`);
+  io.stdout.write(`${summaryLine(result)}\nreport: ${written.markdown}\nhtml: ${written.html}\n`);
+  if (values.open) io.stdout.write(await openInBrowser(written.html));
   return 0;
 }
 

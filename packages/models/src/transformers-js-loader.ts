@@ -25,9 +25,11 @@ export interface LocalOnnxModelOptions {
 }
 
 const INSTALL_HINT =
-  'Local ONNX backends need the optional peer dependencies "@huggingface/transformers" and ' +
-  '"onnxruntime-node": install them with `npm install @huggingface/transformers onnxruntime-node` ' +
-  '(or pnpm add / yarn add).';
+  'Local ONNX backends need the optional peer dependency "@huggingface/transformers", which brings ' +
+  'the onnxruntime-node it pins (do not install a second one): ' +
+  '`ONNXRUNTIME_NODE_INSTALL=skip npm install @huggingface/transformers` (or pnpm add / yarn add; ' +
+  'ONNXRUNTIME_NODE_INSTALL=skip keeps onnxruntime-node from downloading GPU libraries, so it works ' +
+  'offline; the CPU backend these models use ships in the package).';
 
 let cached: Promise<TransformersJsModule> | undefined;
 
@@ -80,18 +82,20 @@ export async function resolveModelDir(modelPath: string): Promise<string> {
   return dir;
 }
 
-/** Offline `from_pretrained` options for a local folder: never touches the network. */
-export function offlineLoadOptions(
-  tf: TransformersJsModule,
-  options: Pick<LocalOnnxModelOptions, 'dtype' | 'device'>,
-): { local_files_only: true; device: 'cpu'; dtype?: Exclude<OnnxDtype, 'auto'> } {
+/**
+ * Offline `from_pretrained` options for a local folder: `local_files_only` never touches the
+ * network. transformers.js's global `env` is left as the caller set it (no process-wide change).
+ */
+export function offlineLoadOptions(options: Pick<LocalOnnxModelOptions, 'dtype' | 'device'>): {
+  local_files_only: true;
+  device: 'cpu';
+  dtype?: Exclude<OnnxDtype, 'auto'>;
+} {
   if (options.device !== undefined && options.device !== 'cpu') {
     throw new NotSupportedError(
       `device "${String(options.device)}" is not supported; only "cpu" (onnxruntime-node)`,
     );
   }
-  tf.env.allowRemoteModels = false;
-  tf.env.allowLocalModels = true;
   const out: { local_files_only: true; device: 'cpu'; dtype?: Exclude<OnnxDtype, 'auto'> } = {
     local_files_only: true,
     device: 'cpu',
@@ -144,7 +148,7 @@ export async function loadLocalOnnxModel<M>(
 ): Promise<LoadedLocalOnnxModel<M>> {
   const dir = await resolveModelDir(options.modelPath);
   const tf = await loadTransformersJs();
-  const load = offlineLoadOptions(tf, options);
+  const load = offlineLoadOptions(options);
   const tokenizer = await loadOrExplain('tokenizer', dir, () =>
     tf.AutoTokenizer.from_pretrained(dir, { local_files_only: true }),
   );

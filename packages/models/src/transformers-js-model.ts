@@ -73,8 +73,8 @@ function renderWithTemplate(tokenizer: TokenizerLike, messages: ChatMessage[], p
 /**
  * A `JudgeModel` running a local ONNX causal LM in-process through transformers.js
  * (`@huggingface/transformers` + `onnxruntime-node`, optional peer dependencies, imported on first
- * use). Loads offline from `modelPath` (`env.allowRemoteModels = false` — process-wide — and
- * `local_files_only`); the factory resolves once tokenizer and weights are loaded.
+ * use). Loads offline from `modelPath` with `local_files_only` (transformers.js's global `env` is
+ * not changed); the factory resolves once tokenizer and weights are loaded.
  *
  * Per request: the chat is rendered with the tokenizer's chat template (add_generation_prompt, or a
  * continued assistant prefill), or {@link plainChatPrompt} when the tokenizer has none; `temperature`

@@ -9,7 +9,8 @@ import type {
   JudgeReport,
   PairedBootstrapReport,
 } from '@judgekit/metrics';
-import type { EvaluationResult } from './judge-records.js';
+import type { EvaluationResult, JudgeResultRecord } from './judge-records.js';
+import { outcomeConfusion } from './report-outcomes.js';
 
 /** A result with the judge's display name and, optionally, published reference figures. */
 export interface NamedEvaluation {
@@ -17,6 +18,8 @@ export interface NamedEvaluation {
   result: EvaluationResult;
   /** Published accuracy / macro precision / macro recall / macro F1, shown beside ours. */
   published?: readonly [number, number, number, number];
+  /** The run's result records, when at hand: they tell failed calls from parse failures exactly. */
+  records?: readonly JudgeResultRecord[];
 }
 
 /** Options of {@link renderEvaluationReport}. */
@@ -33,6 +36,8 @@ export interface EvaluationReportOptions {
   chartMetrics?: readonly HeadlineMetric[];
   /** Extra top-level fields of the JSON report (dataset description, annotator agreement, …). */
   extraJson?: Readonly<Record<string, unknown>>;
+  /** The result records of a single (unnamed) result; see {@link NamedEvaluation.records}. */
+  records?: readonly JudgeResultRecord[];
 }
 
 /** The rendered report: Markdown text, JSON text (pretty, trailing newline) and SVG text. */
@@ -92,7 +97,13 @@ export function renderEvaluationReport(
 ): RenderedEvaluationReport {
   const judges: readonly NamedEvaluation[] = Array.isArray(input)
     ? (input as readonly NamedEvaluation[])
-    : [{ name: (input as EvaluationResult).model || 'judge', result: input as EvaluationResult }];
+    : [
+        {
+          name: (input as EvaluationResult).model || 'judge',
+          result: input as EvaluationResult,
+          ...(options.records ? { records: options.records } : {}),
+        },
+      ];
   const svgFile = options.svgFile ?? 'report.svg';
   const lines: string[] = [`# ${options.title}`, ''];
   for (const p of options.intro ?? []) lines.push(p, '');
@@ -199,12 +210,21 @@ export function renderEvaluationReport(
     );
   }
   for (const j of withMetrics) {
-    const m = j.result.metrics!.confusion;
+    const m = outcomeConfusion(j.result, j.records);
     lines.push(`Confusion matrix of ${j.name} (rows: reference label, columns: judge):`, '');
-    lines.push('| | answer1 | answer2 | tie | parse failure |', '| --- | --- | --- | --- | --- |');
+    lines.push(
+      '| | answer1 | answer2 | tie | parse failure | error |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const [t, cls] of m.classes.entries())
-      lines.push(`| ${cls} | ${m.counts[t]!.join(' | ')} | ${m.failures[t] ?? 0} |`);
+      lines.push(`| ${cls} | ${m.verdicts[t]!.join(' | ')} | ${m.parseFailures[t]} | ${m.errors[t]} |`);
     lines.push('');
+    const policy = j.result.failurePolicy;
+    if (policy !== 'count-separately' && m.parseFailures.some((x) => x > 0))
+      lines.push(
+        `Parse failures are counted in their own column here; the metrics above scored them ${policy === 'as-tie' ? 'as tie' : 'by dropping them'} (\`failurePolicy: '${policy}'\`).`,
+        '',
+      );
   }
   const chart = options.chartMetrics ?? ['accuracy', 'macroF1'];
   if (withMetrics.length > 0)
@@ -229,14 +249,20 @@ export function renderEvaluationReport(
   };
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escape text for HTML / SVG content and attribute values (package-internal). */
+export function esc(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2'];
 
-/** A bar chart of `metrics` per judge with bootstrap whiskers (the PandaLM demo's chart). */
-function renderMetricsSvg(
+/** A bar chart of `metrics` per judge with bootstrap whiskers (the PandaLM demo's chart; package-internal). */
+export function renderMetricsSvg(
   judges: readonly NamedEvaluation[],
   title: string,
   metrics: readonly HeadlineMetric[],

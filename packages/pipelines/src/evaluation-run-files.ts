@@ -16,6 +16,7 @@ import {
 } from '@judgekit/datasets';
 import { type BootstrapOptions, type FailurePolicy, majorityVote } from '@judgekit/metrics';
 import { type EvaluationReportOptions, renderEvaluationReport } from './evaluation-report.js';
+import { type EvaluationHtmlOptions, renderEvaluationHtml } from './evaluation-report-html.js';
 import type { EvaluationResult, JudgeResultRecord } from './judge-records.js';
 import { summarizeJudgeRecords } from './judge-records.js';
 import type { RunFingerprint } from './run-identity.js';
@@ -121,6 +122,7 @@ export function evaluationRunFiles(dir: string): {
   markdown: string;
   json: string;
   svg: string;
+  html: string;
 } {
   return {
     results: join(dir, 'results.jsonl'),
@@ -128,6 +130,7 @@ export function evaluationRunFiles(dir: string): {
     markdown: join(dir, 'report.md'),
     json: join(dir, 'report.json'),
     svg: join(dir, 'report.svg'),
+    html: join(dir, 'report.html'),
   };
 }
 
@@ -138,20 +141,46 @@ export async function writeRunInfo(dir: string, info: EvaluationRunInfo): Promis
 }
 
 /**
- * Render and write `report.md`, `report.json` and `report.svg` into `dir`; returns the paths.
+ * Render and write `report.md`, `report.json`, `report.svg` and the self-contained `report.html`
+ * into `dir`; returns the paths. Without `options.records` / `options.config`, the HTML report
+ * reads the results file (`options.resultsFile`, default `dir/results.jsonl`) and the `run.json`
+ * beside it when they are there (score histograms, errors told from parse failures, the run's
+ * settings).
  */
 export async function writeEvaluationReport(
   dir: string,
   result: EvaluationResult,
-  options: EvaluationReportOptions,
-): Promise<{ markdown: string; json: string; svg: string }> {
+  options: EvaluationReportOptions &
+    Omit<EvaluationHtmlOptions, keyof EvaluationReportOptions> & {
+      /** The results JSONL the report is made from. Default `dir/results.jsonl`. */
+      resultsFile?: string;
+    },
+): Promise<{ markdown: string; json: string; svg: string; html: string }> {
   const files = evaluationRunFiles(dir);
-  const report = renderEvaluationReport(result, { svgFile: 'report.svg', ...options });
+  const resultsFile = options.resultsFile ?? files.results;
+  let records = options.records;
+  if (records === undefined) {
+    const read = await readJsonlIfExists<JudgeResultRecord>(resultsFile).catch(() => undefined);
+    if (read?.exists) records = read.records.map((r) => r.value);
+  }
+  let config = options.config;
+  if (config === undefined) {
+    try {
+      const runJson = join(dirname(resultsFile), 'run.json');
+      config = JSON.parse(await readFile(runJson, 'utf8')) as Record<string, unknown>;
+    } catch {
+      config = undefined;
+    }
+  }
+  const withRecords = records === undefined ? options : { ...options, records };
+  const report = renderEvaluationReport(result, { svgFile: 'report.svg', ...withRecords });
+  const html = renderEvaluationHtml(result, config === undefined ? withRecords : { ...withRecords, config });
   await mkdir(dir, { recursive: true });
   await writeFile(files.markdown, report.markdown);
   await writeFile(files.json, report.json);
   await writeFile(files.svg, report.svg);
-  return { markdown: files.markdown, json: files.json, svg: files.svg };
+  await writeFile(files.html, html);
+  return { markdown: files.markdown, json: files.json, svg: files.svg, html: files.html };
 }
 
 /** Options of {@link summarizeResultsFile}. */

@@ -18,6 +18,7 @@ export {
   type RenderedEvaluationReport,
   renderEvaluationReport,
 } from './evaluation-report.js';
+export { type EvaluationHtmlOptions, renderEvaluationHtml } from './evaluation-report-html.js';
 export {
   type EvaluationRunInfo,
   evaluationRunFiles,
@@ -101,6 +102,12 @@ export {
   jury,
   juryAgreement,
 } from './jury.js';
+export {
+  isErrorRecord,
+  OUTCOME_CLASSES,
+  type OutcomeConfusion,
+  outcomeConfusion,
+} from './report-outcomes.js';
 export {
   type ErrorExample,
   type ErrorSummary,

@@ -64,7 +64,7 @@ describe('renderEvaluationReport', () => {
     expect(rep.markdown).toContain('| judge | accuracy |');
     expect(rep.markdown).toContain(`${result.metrics!.ci!.accuracy.estimate.toFixed(4)} [`);
     expect(rep.markdown).toMatch(/parse failures: 1 in the original order \(`[a-z-]+` 1\)/);
-    expect(rep.markdown).toContain('| answer2 | 0 | 0 | 0 | 1 |');
+    expect(rep.markdown).toContain('| answer2 | 0 | 0 | 0 | 1 | 0 |');
     expect(rep.markdown).toContain('](report.svg)');
     expect(rep.svg).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\n$/);
     expect(rep.svg).toContain('Tiny &lt;test&gt;');
