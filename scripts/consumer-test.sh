@@ -93,9 +93,7 @@ npx --no-install judgekit-reward-server --help >/dev/null || { echo "consumer-te
 echo "bins ok"
 
 step "strict TypeScript (nodenext and bundler, skipLibCheck false)"
-# @judgekit/webgpu is left out here for now: its declarations name the WebGPU types (GPUDevice, …)
-# without depending on @webgpu/types, so a strict consumer gets TS2304. Being fixed on the webgpu
-# side (peer/type dependencies); add `import * as webgpu from '@judgekit/webgpu'` here after that.
+# @judgekit/webgpu's declarations reference @webgpu/types (its dependency), which needs the DOM lib.
 cat > src/use.ts <<'EOF'
 import { JudgekitError, type Verdict } from '@judgekit/core';
 import { getTemplate, render } from '@judgekit/prompts';
@@ -107,6 +105,7 @@ import { evaluateJudge, type JudgeReport } from '@judgekit/metrics';
 import type { JudgeModel } from '@judgekit/models';
 import { parseLlmBar } from '@judgekit/datasets';
 import { renderEvaluationHtml, scoreJudgeOutputs } from '@judgekit/pipelines';
+import { getBackend } from '@judgekit/webgpu';
 
 const template = getTemplate('pandalm/pair');
 const messages = render(template, { id: '1', question: 'q', answer1: 'a', answer2: 'b' });
@@ -121,7 +120,8 @@ const { result } = scoreJudgeOutputs({ outputs: ['1'], labels: ['answer1'], outp
 const html: string = renderEvaluationHtml(result, { title: 't' });
 let model: JudgeModel | undefined;
 const err: boolean = JudgekitError.isInstance(new Error('x'));
-export const used = [messages, report, reward, adv, bt, samples, html, model, err, ];
+const backend: Promise<unknown> = Promise.resolve(getBackend);
+export const used = [messages, report, reward, adv, bt, samples, html, model, err, backend];
 EOF
 cp src/use.ts src/use.mts
 cat > src/use-cjs.cts <<'EOF'
