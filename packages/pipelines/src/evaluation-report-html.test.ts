@@ -46,6 +46,7 @@ describe('outcomeConfusion and the Markdown confusion matrix', () => {
       parse: { ok: false as const, reason: 'model-error', message: 'HTTP 500' },
       verdict: null,
       verdictAsJudged: null,
+      outcome: 'error' as const,
       error: 'HTTP 500',
     };
     const all = [...records.slice(0, 4), failed, records[5]!];

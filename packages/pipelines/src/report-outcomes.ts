@@ -72,8 +72,12 @@ export function outcomeConfusion(
     errors: new Array<number>(k).fill(0),
     total: 0,
   };
+  // Errors are not scored, so the result carries no label for them: take it from their record.
+  const errorLabels = new Map<number, Verdict | null>();
+  for (const r of records ?? [])
+    if (r.order === 'original' && errors.has(r.index)) errorLabels.set(r.index, r.label);
   for (let i = 0; i < result.labels.length; i++) {
-    const label = result.labels[i];
+    const label = result.labels[i] ?? errorLabels.get(i);
     if (label === null || label === undefined) continue;
     const t = OUTCOME_CLASSES.indexOf(label);
     if (t < 0) continue;
