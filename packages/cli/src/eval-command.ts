@@ -48,7 +48,8 @@ options:
   --config FILE              JSON object with the same names as the flags ("base-url" may be a list);
                              flags on the command line win
   --out DIR                  run directory (default runs/eval/<data>-<template>-<model>)
-  --api-key-env VAR          environment variable holding the bearer token
+  --api-key-env VAR          environment variable holding the bearer token (no other key is sent,
+                             not even OPENAI_API_KEY)
   --swap                     also judge with the answers swapped (swap consistency)
   --combine NAME             with --swap: score both orders together under a named rule
                              (fastchat, judgebench, llmbar, both-agree, or one a --plugin registered);
@@ -555,7 +556,9 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
           thinkBlocks: 'keep',
           ...(retries === undefined ? {} : { maxRetries: retries }),
           ...(timeoutS === undefined ? {} : { timeoutMs: Math.max(1, Math.round(timeoutS * 1000)) }),
-          ...(apiKey === undefined ? {} : { apiKey }),
+          // Only the key the user named with --api-key-env is sent: an OPENAI_API_KEY in the
+          // environment is not sent to whatever server --base-url names ('' = no key).
+          apiKey: apiKey ?? '',
           ...(e.authorization === undefined ? {} : { headers: { authorization: e.authorization } }),
           ...(cache === undefined ? {} : { cache }),
         }),

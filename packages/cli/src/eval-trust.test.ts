@@ -341,6 +341,22 @@ describe('judgekit eval: flags', () => {
     }
   });
 
+  it('never sends an OPENAI_API_KEY from the environment to the --base-url server unless named', async () => {
+    srv.reply = () => 'ok';
+    const out = tmp();
+    const before = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = 'sk-ENVKEYNOTFORTHISHOST';
+    try {
+      const r = await cli(args(out));
+      expect(r.code).toBe(0);
+      expect(srv.headers.length).toBeGreaterThan(0);
+      expect(srv.headers.at(-1)!.authorization).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = before;
+    }
+  });
+
   it('several --base-url values spread the calls round-robin', async () => {
     srv.reply = () => 'ok';
     const second = await startServer();
