@@ -170,9 +170,9 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
         `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged with a different prompt (template or data changed); use another output file`,
       );
     }
-    if (outcomeOf(r) !== 'error' && (r.probabilities !== undefined) !== (options.probabilities !== undefined))
+    if (outcomeOf(r) !== 'error' && r.topLogprobs !== options.probabilities?.topLogprobs)
       throw new ConfigError(
-        `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged ${r.probabilities === undefined ? 'without' : 'with'} probabilities (top log-probs); use another output file`,
+        `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged ${r.topLogprobs === undefined ? 'without probabilities' : `with probabilities (topLogprobs ${r.topLogprobs})`}, this run asks for ${options.probabilities === undefined ? 'none' : `topLogprobs ${options.probabilities.topLogprobs}`}; use another output file`,
       );
     records.push(r);
     if (outcomeOf(r) !== 'error') done.add(recordKey(r.index, r.order));
@@ -234,8 +234,10 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
         parser,
         parseOptions,
       );
-      if (options.probabilities !== undefined)
+      if (options.probabilities !== undefined) {
         record.probabilities = judgmentProbabilities(template.outputFormat, res.logprobs, job.order);
+        record.topLogprobs = options.probabilities.topLogprobs;
+      }
       if (!record.parse.ok) progress.failures++;
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error));

@@ -207,13 +207,20 @@ describe('evaluateJudgeOnDataset with probabilities', () => {
     };
     await evaluateJudgeOnDataset(base);
     await expect(evaluateJudgeOnDataset({ ...base, probabilities: { topLogprobs: 5 } })).rejects.toThrow(
-      /judged without probabilities/,
+      /judged without probabilities, this run asks for topLogprobs 5/,
     );
     const other = tmp();
     await evaluateJudgeOnDataset({ ...base, outFile: other, probabilities: { topLogprobs: 5 } });
     await expect(evaluateJudgeOnDataset({ ...base, outFile: other })).rejects.toThrow(
-      /judged with probabilities/,
+      /judged with probabilities \(topLogprobs 5\), this run asks for none/,
     );
+    await expect(
+      evaluateJudgeOnDataset({ ...base, outFile: other, probabilities: { topLogprobs: 2 } }),
+    ).rejects.toThrow(/topLogprobs 5\), this run asks for topLogprobs 2/);
+    // The same settings resume (nothing left to do).
+    const calls = model.calls.length;
+    await evaluateJudgeOnDataset({ ...base, outFile: other, probabilities: { topLogprobs: 5 } });
+    expect(model.calls.length).toBe(calls);
   });
 });
 

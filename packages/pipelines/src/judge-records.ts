@@ -85,6 +85,8 @@ export interface JudgeResultRecord {
    * top log-probabilities (an extra view; `verdict` stays the sampled verdict).
    */
   probabilities?: JudgmentProbabilities;
+  /** The `top_logprobs` k the call asked for (with `probabilities`). */
+  topLogprobs?: number;
 }
 
 /** The outcome of a record, also for records written before `outcome` existed. */
