@@ -12,6 +12,14 @@ interface GenerateRequest {
     sampleId?: string;
     sampleOrder?: 'original' | 'swapped';
     responseFormat?: ResponseFormat;
+    topLogprobs?: number;
+}
+interface TopLogprob {
+    token: string;
+    logprob: number;
+}
+interface TokenLogprob extends TopLogprob {
+    top_logprobs?: TopLogprob[];
 }
 interface ResponseFormat {
     type: 'json';
@@ -27,6 +35,7 @@ interface GenerateResponse {
     cached: boolean;
     model: string;
     latencyMs: number;
+    logprobs?: TokenLogprob[];
 }
 interface JudgeModel {
     readonly id: string;
@@ -42,7 +51,7 @@ interface OpenAIEnvDefaults {
 }
 declare const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 declare function openAIEnvDefaults(env?: Record<string, string | undefined>): OpenAIEnvDefaults;
-declare function requestBodyFields(request: Pick<GenerateRequest, 'maxTokens' | 'responseFormat'>, options?: {
+declare function requestBodyFields(request: Pick<GenerateRequest, 'maxTokens' | 'responseFormat' | 'topLogprobs'>, options?: {
     maxTokensField?: MaxTokensField;
     structuredOutput?: StructuredOutputMode;
 }): Record<string, unknown>;
@@ -59,6 +68,7 @@ declare function splitReasoning(content: string, fields: {
     reasoning?: unknown;
 }, thinkBlocks?: ThinkBlocks): SplitReply;
 declare function openAIUsage(raw: unknown): Usage;
+declare function readTokenLogprobs(logprobs: unknown): TokenLogprob[] | undefined;
 
 interface ConcurrencyLimiter {
     readonly limit: number;
@@ -214,6 +224,7 @@ type ReplayOutput = string | {
     text: string;
     reasoningContent?: string;
     finishReason?: string;
+    logprobs?: TokenLogprob[];
 };
 interface ReplayJudgeModelOptions {
     id: string;
@@ -294,6 +305,8 @@ export {
     type StructuredOutputMode,
     type TextPair,
     type ThinkBlocks,
+    type TokenLogprob,
+    type TopLogprob,
     type TransformersJsModelOptions,
     type UsageTotals,
     aiSdkUsage,
@@ -319,6 +332,7 @@ export {
     openAIUsage,
     parseRetryAfterMs,
     plainChatPrompt,
+    readTokenLogprobs,
     requestBodyFields,
     splitReasoning,
     splitThinkBlock,

@@ -2,10 +2,10 @@
 import { Verdict, Usage, PairwiseSample, parseSuccess, parseFailure, NamedUsage, ScorePair, DataLocation, ChatMessage, Seed } from '@judgekit/core';
 import { FailurePolicy, JudgeReport, SwapConsistency, TwoOrderReport, BootstrapOptions, PairedBootstrapReport, HeadlineMetric, registerCombineRule } from '@judgekit/metrics';
 export { getCombineRule, listCombineRules } from '@judgekit/metrics';
-import { Judgment, RegistryParseOptions, registerJudgeFormat, registerParser, ParseMode, JudgeOutputParser } from '@judgekit/parsers';
+import { Judgment, LogprobFailureReason, RegistryParseOptions, registerJudgeFormat, registerParser, ParseMode, JudgeOutputParser } from '@judgekit/parsers';
 import { PromptTemplate, RenderOptions, registerOutputFormat, registerTemplate, formatJudgeOutput } from '@judgekit/prompts';
 export { PromptTemplate, getTemplate, listTemplates } from '@judgekit/prompts';
-import { JudgeModel, JudgeModelLike, ReplayJudgeModel } from '@judgekit/models';
+import { TokenLogprob, JudgeModel, JudgeModelLike, ReplayJudgeModel } from '@judgekit/models';
 export { JudgeModel, JudgeModelLike, GenerateRequest as JudgeRequest, GenerateResponse as JudgeResponse, OpenAICompatibleModelOptions, ReplayJudgeModelOptions, ReplayOutput, createAiSdkJudgeModel, createFileCache, createOpenAIClientModel, createOpenAICompatibleModel, createReplayJudgeModel, createRoundRobinModel } from '@judgekit/models';
 import { NamedTensor, SpinRound, RewardHead } from '@judgekit/baselines';
 import { GrpoStepVerlOptions, GrpoStepTrlOptions } from '@judgekit/grpo';
@@ -46,6 +46,8 @@ interface JudgeResultRecord {
     error?: string;
     errorCode?: string;
     errorStatus?: number;
+    probabilities?: JudgmentProbabilities;
+    topLogprobs?: number;
 }
 declare function outcomeOf(r: Pick<JudgeResultRecord, 'outcome' | 'error' | 'parse'>): JudgeOutcome;
 interface ErrorExample {
@@ -97,6 +99,7 @@ interface EvaluationResult {
     parseFailures: ParseFailureSummary;
     errors: ErrorSummary;
     usage: Usage;
+    probabilities?: ProbabilitySummary;
     predictions: (Verdict | null)[];
     labels: (Verdict | null)[];
 }
@@ -111,6 +114,54 @@ interface SummarizeOptions {
 }
 declare function recordKey(index: number, order: JudgeOrder): string;
 declare function summarizeJudgeRecords(records: readonly JudgeResultRecord[], options?: SummarizeOptions): EvaluationResult;
+
+interface ProbabilityOptions {
+    topLogprobs: number;
+}
+interface ScoreProbabilities {
+    ok: true;
+    kind: 'score';
+    expected: number;
+    distribution: Record<string, number>;
+    mass: number;
+    mode: number;
+    position: number;
+}
+interface VerdictProbabilities {
+    ok: true;
+    kind: 'verdict';
+    distribution: Record<Verdict, number>;
+    distributionAsJudged: Record<Verdict, number>;
+    verdict: Verdict;
+    verdictAsJudged: Verdict;
+    mass: number;
+    position: number;
+}
+interface ProbabilityFailure {
+    ok: false;
+    reason: LogprobFailureReason | 'no-logprobs';
+    message: string;
+}
+type JudgmentProbabilities = ScoreProbabilities | VerdictProbabilities | ProbabilityFailure;
+declare function probabilityFormats(): string[];
+declare function checkProbabilityOptions(outputFormat: string, options: ProbabilityOptions): void;
+declare function judgmentProbabilities(outputFormat: string, logprobs: readonly TokenLogprob[] | undefined, order?: 'original' | 'swapped'): JudgmentProbabilities;
+interface ProbabilitySummary {
+    judged: number;
+    read: number;
+    unreadable: Record<string, number>;
+    meanMass: number | null;
+    meanExpectedScore?: number | null;
+    argmax?: {
+        agreesWithSampled: number;
+        comparedWithSampled: number;
+        agreementRate: number | null;
+        correct: number;
+        labelled: number;
+        accuracy: number | null;
+    };
+}
+declare function summarizeProbabilities(records: readonly JudgeResultRecord[]): ProbabilitySummary | undefined;
 
 interface EvaluationProgress {
     done: number;
@@ -147,6 +198,7 @@ interface EvaluateOnDatasetOptions {
     fsyncIntervalMs?: number;
     combine?: string;
     groups?: readonly (string | null | undefined)[];
+    probabilities?: ProbabilityOptions;
 }
 declare function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions): Promise<EvaluationResult>;
 
@@ -202,6 +254,9 @@ interface RunFingerprint {
     limit: number | null;
     swap: boolean;
     order: 'dataset';
+    probabilities?: {
+        topLogprobs: number;
+    };
 }
 declare function datasetContentHash(samples: readonly PairwiseSample[], labels?: readonly (Verdict | null | undefined)[]): string;
 declare function redactUrl(url: string): string;
@@ -334,6 +389,7 @@ interface CallRecord {
     cached: boolean;
     latencyMs: number;
     structured?: StructuredOutcome;
+    probabilities?: JudgmentProbabilities;
 }
 
 type SwapCombineRule = 'fastchat-inconsistent-to-tie';
@@ -348,6 +404,7 @@ interface JudgeSettings {
     stop?: string[];
     structuredOutput?: boolean;
     abortSignal?: AbortSignal;
+    probabilities?: ProbabilityOptions;
 }
 interface JudgeOptions extends JudgeSettings {
     model: JudgeModelLike;
@@ -379,6 +436,7 @@ interface JudgeResultBase {
         rule: SwapCombineRule;
         consistent: boolean | null;
     };
+    probabilities?: JudgmentProbabilities;
 }
 interface JudgeVerdictResult extends JudgeResultBase {
     status: 'verdict';
@@ -1079,6 +1137,7 @@ export {
     type JudgeStatus,
     type JudgeVerdictResult,
     type JudgekitPluginApi,
+    type JudgmentProbabilities,
     type Juror,
     type JurorResult,
     type JuryAgreement,
@@ -1100,6 +1159,9 @@ export {
     type ParseFailureSummary,
     type PreferenceRow,
     type PreferenceStats,
+    type ProbabilityFailure,
+    type ProbabilityOptions,
+    type ProbabilitySummary,
     type ProgressBar,
     type ProgressBarOptions,
     type ProgressStream,
@@ -1112,6 +1174,7 @@ export {
     type RolloutStats,
     type RunFingerprint,
     type ScoreJudgeOutputsOptions,
+    type ScoreProbabilities,
     type ScoreRolloutsOptions,
     type ScoredJudgeOutputs,
     type ScoredRolloutFiles,
@@ -1128,10 +1191,12 @@ export {
     type TrainJudgeHeadOptions,
     type TrainedJudgeHead,
     type TrlSftFormat,
+    type VerdictProbabilities,
     type VerdictScoreConvention,
     aggregateJury,
     buildJudgeRecord,
     checkParseFailureRate,
+    checkProbabilityOptions,
     checkRunFingerprint,
     createHashingFeaturizer,
     createProgressBar,
@@ -1150,6 +1215,7 @@ export {
     judgeLrmGroundTruth,
     judgeMany,
     judgeRationale,
+    judgmentProbabilities,
     jury,
     juryAgreement,
     listJudgeJsonForms,
@@ -1168,6 +1234,7 @@ export {
     parseRollouts,
     parserFor,
     preferencePairsToSamples,
+    probabilityFormats,
     promptHash,
     readPromptCompletions,
     readRollouts,
@@ -1183,6 +1250,7 @@ export {
     scoredRolloutTensors,
     spinRoundData,
     summarizeJudgeRecords,
+    summarizeProbabilities,
     summarizeResultsFile,
     swapJudgeLmJudgment,
     toAutoevalsScore,

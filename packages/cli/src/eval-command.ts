@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@judgekit/core';
 import {
   checkParseFailureRate,
+  checkProbabilityOptions,
   checkRunFingerprint,
   createFileCache,
   createOpenAICompatibleModel,
@@ -67,6 +68,10 @@ options:
   --retry-errors             retry the calls that failed in this session once more at the end
   --resamples N, --seed S    bootstrap of the intervals (default 1000, 0)
   --cache DIR                keep every response in DIR; a repeated request is answered from it
+  --top-logprobs K           ask for the top K log-probs per token and add, per judgment, the answer
+                             token's verdict distribution / expected score (G-Eval style) and a
+                             report section; the sampled verdict stays the verdict (formats with a
+                             score or letter answer: mtbench-pair, pandalm, llmbar, prometheus-*, …)
   --version                  print the version
 
 Several --base-url values spread the calls round-robin over several servers of the same model.
@@ -113,6 +118,7 @@ const FLAGS = {
   seed: { type: 'string' },
   cache: { type: 'string' },
   combine: { type: 'string' },
+  'top-logprobs': { type: 'string' },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -404,6 +410,9 @@ export function summaryLine(result: EvaluationResult): string {
     (result.swap ? `, swap consistency ${result.swap.consistency.toFixed(4)}` : '') +
     (result.combined
       ? `, ${result.combined.rule.name} rule accuracy ${result.combined.accuracy.toFixed(4)} (${result.combined.correct}/${result.combined.outOf})`
+      : '') +
+    (result.probabilities?.argmax?.accuracy != null
+      ? `, argmax-of-log-probs verdict accuracy ${result.probabilities.argmax.accuracy.toFixed(4)} (${result.probabilities.argmax.correct}/${result.probabilities.argmax.labelled})`
       : '')
   );
 }
@@ -492,6 +501,18 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       problems.push(`--template: ${(err as Error).message.split('\n')[0]}`);
     }
   }
+  const topLogprobs = c.int('top-logprobs', 1, 100);
+  if (topLogprobs !== undefined && embedded)
+    problems.push(
+      '--top-logprobs needs a judge: the embedded default replays recorded text without log-probs',
+    );
+  else if (topLogprobs !== undefined && template !== undefined) {
+    try {
+      checkProbabilityOptions(template.outputFormat, { topLogprobs });
+    } catch (err) {
+      problems.push(`--top-logprobs: ${(err as Error).message}`);
+    }
+  }
   const cacheDir = c.str('cache');
   if (cacheDir !== undefined && existsSync(cacheDir) && !statSync(cacheDir).isDirectory())
     problems.push(`--cache ${cacheDir} is not a directory`);
@@ -534,6 +555,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       limit: limit ?? null,
       swap,
       order: 'dataset',
+      ...(topLogprobs === undefined ? {} : { probabilities: { topLogprobs } }),
     };
     const out =
       c.str('out') ?? defaultRunDir(embedded ? 'testset-v1' : data, format!, tpl.id, modelName, limit);
@@ -601,6 +623,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
         bootstrap: { resamples, seed },
         generation,
         ...(combine === undefined ? {} : { combine }),
+        ...(topLogprobs === undefined ? {} : { probabilities: { topLogprobs } }),
         ...(dataset.groups === undefined ? {} : { groups: dataset.groups }),
         retryErrors: values['retry-errors'] === true,
         redact,

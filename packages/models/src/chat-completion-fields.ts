@@ -6,7 +6,7 @@
  */
 
 import type { Usage } from '@judgekit/core';
-import type { GenerateRequest, ResponseFormat } from './judge-model.js';
+import type { GenerateRequest, ResponseFormat, TokenLogprob, TopLogprob } from './judge-model.js';
 
 /**
  * Which body field carries `GenerateRequest.maxTokens`: `'max_tokens'` (vLLM, SGLang, TGI, older
@@ -63,11 +63,15 @@ export function openAIEnvDefaults(env: Record<string, string | undefined> = proc
 
 /** The body members for the request's token limit and structured output. */
 export function requestBodyFields(
-  request: Pick<GenerateRequest, 'maxTokens' | 'responseFormat'>,
+  request: Pick<GenerateRequest, 'maxTokens' | 'responseFormat' | 'topLogprobs'>,
   options: { maxTokensField?: MaxTokensField; structuredOutput?: StructuredOutputMode } = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (request.maxTokens !== undefined) out[options.maxTokensField ?? 'max_tokens'] = request.maxTokens;
+  if (request.topLogprobs !== undefined) {
+    out.logprobs = true;
+    out.top_logprobs = request.topLogprobs;
+  }
   if (request.responseFormat !== undefined)
     Object.assign(out, structuredOutputBody(request.responseFormat, options.structuredOutput));
   return out;
@@ -158,4 +162,45 @@ export function openAIUsage(raw: unknown): Usage {
   const reasoning = cd && typeof cd === 'object' ? finite(cd.reasoning_tokens) : undefined;
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   return usage;
+}
+
+function logprobEntry(value: unknown): TopLogprob | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  // A log-probability is a finite number ≤ 0 (vLLM writes -9999.0 for -inf).
+  if (typeof v.token !== 'string' || typeof v.logprob !== 'number' || !Number.isFinite(v.logprob))
+    return undefined;
+  if (v.logprob > 0) return undefined;
+  return { token: v.token, logprob: v.logprob };
+}
+
+/**
+ * The token log-probabilities of an OpenAI-compatible choice (`choices[0].logprobs`, whose
+ * `content` is `[{ token, logprob, bytes, top_logprobs: [{ token, logprob, bytes }] }]` on OpenAI,
+ * vLLM and SGLang), checked: every token needs a string `token` and a finite `logprob` ≤ 0, and
+ * `top_logprobs` (when present) must be a list of such. Anything else — no `logprobs`, `null`, a
+ * malformed entry anywhere — gives `undefined`: the whole list is dropped rather than partly kept,
+ * so a position is never shifted and no number is made up. Extra members (`bytes`) are not kept.
+ */
+export function readTokenLogprobs(logprobs: unknown): TokenLogprob[] | undefined {
+  if (logprobs === null || typeof logprobs !== 'object') return undefined;
+  const content = (logprobs as Record<string, unknown>).content;
+  if (!Array.isArray(content)) return undefined;
+  const out: TokenLogprob[] = [];
+  for (const raw of content) {
+    const tok = logprobEntry(raw);
+    if (tok === undefined) return undefined;
+    const top = (raw as Record<string, unknown>).top_logprobs;
+    if (top !== undefined && top !== null) {
+      if (!Array.isArray(top)) return undefined;
+      const list: TopLogprob[] = [];
+      for (const c of top) {
+        const cand = logprobEntry(c);
+        if (cand === undefined) return undefined;
+        list.push(cand);
+      }
+      out.push({ ...tok, top_logprobs: list });
+    } else out.push(tok);
+  }
+  return out;
 }

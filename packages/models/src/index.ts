@@ -30,6 +30,7 @@ export {
   openAIEnvDefaults,
   openAIUsage,
   type ReasoningSource,
+  readTokenLogprobs,
   requestBodyFields,
   type SplitReply,
   type StructuredOutputMode,
@@ -45,7 +46,14 @@ export {
   type FakeJudgeModelOptions,
   type FakeJudgeOutput,
 } from './fake-judge-model.js';
-export type { GenerateRequest, GenerateResponse, JudgeModel, ResponseFormat } from './judge-model.js';
+export type {
+  GenerateRequest,
+  GenerateResponse,
+  JudgeModel,
+  ResponseFormat,
+  TokenLogprob,
+  TopLogprob,
+} from './judge-model.js';
 export {
   type ClassifierLogits,
   createOnnxSequenceClassifier,

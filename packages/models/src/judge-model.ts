@@ -36,6 +36,26 @@ export interface GenerateRequest {
    * ignore the field; callers must still parse the text (the plain-text parser is the fallback).
    */
   responseFormat?: ResponseFormat;
+  /**
+   * Ask for the log-probabilities of the generated tokens with the `k` most likely candidates at
+   * each position (OpenAI-compatible `logprobs: true, top_logprobs: k`; OpenAI allows 0–20, vLLM up
+   * to its `--max-logprobs`). They come back in `GenerateResponse.logprobs`. Part of cache keys.
+   * Backends that cannot return log-probabilities ignore it (the response then has none).
+   */
+  topLogprobs?: number;
+}
+
+/** One candidate token with its natural-log probability (OpenAI `top_logprobs[j]`). */
+export interface TopLogprob {
+  token: string;
+  /** Natural-log probability, ≤ 0. */
+  logprob: number;
+}
+
+/** One generated token with its candidates, as in OpenAI's `choices[0].logprobs.content[i]`. */
+export interface TokenLogprob extends TopLogprob {
+  /** The most likely candidates at this position (as many as `topLogprobs` asked for). */
+  top_logprobs?: TopLogprob[];
 }
 
 /** A request for JSON output that follows a JSON Schema. */
@@ -68,6 +88,12 @@ export interface GenerateResponse {
   model: string;
   /** Wall-clock milliseconds this `generate` call took, retries and queueing included. */
   latencyMs: number;
+  /**
+   * Log-probabilities of the generated tokens (`choices[0].logprobs.content`), present when the
+   * request asked for `topLogprobs` and the server returned a well-formed list. A malformed list
+   * is left out whole (never partly kept: positions would shift).
+   */
+  logprobs?: TokenLogprob[];
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   openAIUsage,
   requestBodyFields,
   type StructuredOutputMode,
+  readTokenLogprobs,
   splitReasoning,
   type ThinkBlocks,
 } from './chat-completion-fields.js';
@@ -140,6 +141,10 @@ export function createOpenAIClientModel(
       if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
       if (reply.reasoningSource !== undefined) response.reasoningSource = reply.reasoningSource;
       if (typeof choice.finish_reason === 'string') response.finishReason = choice.finish_reason;
+      if (request.topLogprobs !== undefined) {
+        const logprobs = readTokenLogprobs(choice.logprobs);
+        if (logprobs !== undefined) response.logprobs = logprobs;
+      }
       return response;
     },
   };

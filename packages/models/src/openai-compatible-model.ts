@@ -12,6 +12,7 @@ import {
 import {
   type MaxTokensField,
   openAIEnvDefaults,
+  readTokenLogprobs,
   requestBodyFields,
   type StructuredOutputMode,
   splitReasoning,
@@ -223,7 +224,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   const redact = (text: string): string =>
     apiKey !== undefined && apiKey !== '' ? text.split(apiKey).join('[redacted]') : text;
 
-  async function attempt(body: string, signal: AbortSignal | undefined): Promise<GenerateResponse> {
+  async function attempt(
+    body: string,
+    signal: AbortSignal | undefined,
+    wantsLogprobs: boolean,
+  ): Promise<GenerateResponse> {
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -283,7 +288,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       if (ra !== undefined) retryAfterOf.set(error, ra);
       throw error;
     }
-    return parseChatCompletion(text, status, options.model, url, redact, thinkBlocks);
+    return parseChatCompletion(text, status, options.model, url, redact, thinkBlocks, wantsLogprobs);
   }
 
   return {
@@ -296,6 +301,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
         throw new InvalidArgumentError('messages', 'must be a non-empty array of chat messages');
       }
       const merged = mergeDefaults(options.defaults, request);
+      if (
+        merged.topLogprobs !== undefined &&
+        !(Number.isInteger(merged.topLogprobs) && merged.topLogprobs >= 0)
+      )
+        throw new InvalidArgumentError('topLogprobs', `must be an integer >= 0, got ${merged.topLogprobs}`);
       const key = options.cache ? cacheKey(id, merged, extraBody) : undefined;
       if (options.cache && key !== undefined) {
         const hit = await options.cache.get(key);
@@ -308,7 +318,10 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
       let lastError: Error | undefined;
       for (let n = 0; n <= maxRetries; n++) {
         try {
-          const response = await limiter.run(() => attempt(body, signal), signal);
+          const response = await limiter.run(
+            () => attempt(body, signal, merged.topLogprobs !== undefined),
+            signal,
+          );
           response.latencyMs = performance.now() - started;
           if (options.cache && key !== undefined)
             await options.cache.set(key, { ...response, cached: false });
@@ -341,7 +354,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
 
 function mergeDefaults(defaults: GenerateDefaults | undefined, request: GenerateRequest): GenerateRequest {
   const out: GenerateRequest = { messages: request.messages };
-  const keys = ['maxTokens', 'temperature', 'topP', 'stop', 'seed', 'responseFormat'] as const;
+  const keys = ['maxTokens', 'temperature', 'topP', 'stop', 'seed', 'responseFormat', 'topLogprobs'] as const;
   for (const k of keys) {
     const v = request[k] ?? defaults?.[k];
     if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
@@ -483,6 +496,7 @@ function parseChatCompletion(
   url: string,
   redact: (s: string) => string,
   thinkBlocks: ThinkBlocks,
+  wantsLogprobs = false,
 ): GenerateResponse {
   const fail = (problem: string): never => {
     // Retried like a 5xx: a proxy or an overloaded server can cut or garble one answer.
@@ -521,5 +535,9 @@ function parseChatCompletion(
   if (reply.reasoningContent !== undefined) response.reasoningContent = reply.reasoningContent;
   if (reply.reasoningSource !== undefined) response.reasoningSource = reply.reasoningSource;
   if (typeof choice.finish_reason === 'string') response.finishReason = choice.finish_reason;
+  if (wantsLogprobs) {
+    const logprobs = readTokenLogprobs(choice.logprobs);
+    if (logprobs !== undefined) response.logprobs = logprobs;
+  }
   return response;
 }

@@ -1,8 +1,13 @@
 import { AbortedError, InvalidArgumentError, ModelCallError } from '@judgekit/core';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import type { GenerateRequest, GenerateResponse, JudgeModel, TokenLogprob } from './judge-model.js';
 
-/** One recorded judge output: the completion text, optionally with its split-off reasoning. */
-export type ReplayOutput = string | { text: string; reasoningContent?: string; finishReason?: string };
+/**
+ * One recorded judge output: the completion text, optionally with its split-off reasoning and the
+ * recorded token log-probabilities (returned only to requests that ask for `topLogprobs`).
+ */
+export type ReplayOutput =
+  | string
+  | { text: string; reasoningContent?: string; finishReason?: string; logprobs?: TokenLogprob[] };
 
 /** Options of {@link createReplayJudgeModel}. */
 export interface ReplayJudgeModelOptions {
@@ -79,6 +84,8 @@ export function createReplayJudgeModel(options: ReplayJudgeModelOptions): Replay
         latencyMs: performance.now() - started,
       };
       if (o.reasoningContent !== undefined) response.reasoningContent = o.reasoningContent;
+      if (request.topLogprobs !== undefined && 'logprobs' in o && Array.isArray(o.logprobs))
+        response.logprobs = o.logprobs;
       return response;
     },
   };

@@ -11,6 +11,11 @@ import type { RegistryParseOptions } from '@judgekit/parsers';
 import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
 import type { JudgeModel } from './judge-model.js';
 import {
+  checkProbabilityOptions,
+  judgmentProbabilities,
+  type ProbabilityOptions,
+} from './judge-probabilities.js';
+import {
   type EvaluationResult,
   type JudgeOrder,
   type JudgeResultRecord,
@@ -93,6 +98,13 @@ export interface EvaluateOnDatasetOptions {
   combine?: string;
   /** Group name per sample (category, source) for per-group reports. */
   groups?: readonly (string | null | undefined)[];
+  /**
+   * Ask for top log-probabilities and store, per judgment, the expected score or verdict
+   * distribution of the answer token (G-Eval style; `record.probabilities`, `result.probabilities`).
+   * Only output formats of `LOGPROB_ANSWER_TOKENS` (`@judgekit/parsers`); others are a
+   * `ConfigError`. Results made with and without it are never mixed on resume.
+   */
+  probabilities?: ProbabilityOptions;
 }
 
 interface Job {
@@ -132,6 +144,8 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
     throw new ConfigError(
       `groups has ${options.groups.length} entries but there are ${samples.length} samples`,
     );
+  if (options.probabilities !== undefined)
+    checkProbabilityOptions(template.outputFormat, options.probabilities);
   const orders: JudgeOrder[] = options.swap ? ['original', 'swapped'] : ['original'];
   const labelOf = (i: number): Verdict | null =>
     (options.labels ? options.labels[i] : samples[i]!.label) ?? null;
@@ -156,6 +170,10 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
         `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged with a different prompt (template or data changed); use another output file`,
       );
     }
+    if (outcomeOf(r) !== 'error' && r.topLogprobs !== options.probabilities?.topLogprobs)
+      throw new ConfigError(
+        `${outFile}:${line}: sample ${JSON.stringify(r.id)} was judged ${r.topLogprobs === undefined ? 'without probabilities' : `with probabilities (topLogprobs ${r.topLogprobs})`}, this run asks for ${options.probabilities === undefined ? 'none' : `topLogprobs ${options.probabilities.topLogprobs}`}; use another output file`,
+      );
     records.push(r);
     if (outcomeOf(r) !== 'error') done.add(recordKey(r.index, r.order));
     else done.delete(recordKey(r.index, r.order));
@@ -198,6 +216,7 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
         ...(options.generation?.maxTokens === undefined ? {} : { maxTokens: options.generation.maxTokens }),
         ...(options.generation?.stop === undefined ? {} : { stop: options.generation.stop }),
         ...(options.generation?.seed === undefined ? {} : { seed: options.generation.seed }),
+        ...(options.probabilities === undefined ? {} : { topLogprobs: options.probabilities.topLogprobs }),
       });
       record = buildJudgeRecord(
         {
@@ -215,6 +234,10 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
         parser,
         parseOptions,
       );
+      if (options.probabilities !== undefined) {
+        record.probabilities = judgmentProbabilities(template.outputFormat, res.logprobs, job.order);
+        record.topLogprobs = options.probabilities.topLogprobs;
+      }
       if (!record.parse.ok) progress.failures++;
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error));

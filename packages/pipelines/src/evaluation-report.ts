@@ -9,6 +9,7 @@ import type {
   JudgeReport,
   PairedBootstrapReport,
 } from '@judgekit/metrics';
+import type { ProbabilitySummary } from './judge-probabilities.js';
 import type { EvaluationResult, JudgeResultRecord } from './judge-records.js';
 import { outcomeConfusion } from './report-outcomes.js';
 
@@ -195,6 +196,7 @@ export function renderEvaluationReport(
             .join(', ') +
           '.',
       );
+    if (r.probabilities) lines.push(...probabilityLines(name, r.probabilities));
     if (r.usage.totalTokens > 0 || r.counts.cachedCalls > 0)
       lines.push(
         `${name} usage: ${r.usage.promptTokens} prompt + ${r.usage.completionTokens} completion = ${r.usage.totalTokens} tokens; ${r.counts.cachedCalls} cached calls.`,
@@ -247,6 +249,27 @@ export function renderEvaluationReport(
     json: `${JSON.stringify(json, null, 2)}\n`,
     svg: renderMetricsSvg(withMetrics, options.title, chart),
   };
+}
+
+/** The probability section of one judge: coverage and mass, argmax vs sampled, argmax accuracy apart. */
+function probabilityLines(name: string, p: ProbabilitySummary): string[] {
+  const unread = Object.entries(p.unreadable)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `\`${k}\` ${v}`)
+    .join(', ');
+  const out = [
+    `${name} probabilities (top log-probs of the answer token, original order): read for ${p.read} of ${p.judged} judgments${unread ? ` (not read: ${unread})` : ''}, mean mass ${f4(p.meanMass)}` +
+      (p.meanExpectedScore === undefined ? '' : `, mean expected score ${f4(p.meanExpectedScore)}`) +
+      (p.argmax
+        ? `; argmax of the distribution equals the sampled verdict in ${p.argmax.agreesWithSampled} of ${p.argmax.comparedWithSampled} (${f4(p.argmax.agreementRate)})`
+        : '') +
+      '.',
+  ];
+  if (p.argmax)
+    out.push(
+      `${name} accuracy of the argmax verdict (the distribution's most likely verdict, not the sampled verdict scored above): ${f4(p.argmax.accuracy)} (${p.argmax.correct}/${p.argmax.labelled} labelled judgments with a distribution).`,
+    );
+  return out;
 }
 
 /** Escape text for HTML / SVG content and attribute values (package-internal). */

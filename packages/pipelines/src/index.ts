@@ -80,6 +80,18 @@ export {
   registerJudgeJsonForm,
 } from './judge-json-forms.js';
 export type { JudgeModel, JudgeRequest, JudgeResponse } from './judge-model.js';
+export {
+  checkProbabilityOptions,
+  type JudgmentProbabilities,
+  judgmentProbabilities,
+  type ProbabilityFailure,
+  type ProbabilityOptions,
+  type ProbabilitySummary,
+  probabilityFormats,
+  type ScoreProbabilities,
+  summarizeProbabilities,
+  type VerdictProbabilities,
+} from './judge-probabilities.js';
 export { judgeRationale } from './judge-rationale.js';
 export type {
   JudgeCall,

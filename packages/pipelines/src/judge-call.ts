@@ -16,6 +16,11 @@ import type { JudgeModel } from '@judgekit/models';
 import type { JudgeOutputParser, Judgment, RegistryParseOptions } from '@judgekit/parsers';
 import type { RenderedPrompt } from '@judgekit/prompts';
 import { getJudgeJsonForm } from './judge-json-forms.js';
+import {
+  type JudgmentProbabilities,
+  judgmentProbabilities,
+  type ProbabilityOptions,
+} from './judge-probabilities.js';
 import { judgeRationale } from './judge-rationale.js';
 
 /** What came of one call: a judgment, a parse failure, or an error. */
@@ -71,6 +76,8 @@ export interface CallRecord {
   cached: boolean;
   latencyMs: number;
   structured?: StructuredOutcome;
+  /** With `probabilities`: the answer token's expected score or verdict distribution, as judged. */
+  probabilities?: JudgmentProbabilities;
 }
 
 /** Settings of one call. */
@@ -83,6 +90,8 @@ export interface CallSettings {
   abortSignal?: AbortSignal;
   parser: JudgeOutputParser;
   parseOptions: RegistryParseOptions;
+  /** Ask for top log-probabilities and read the answer token (format checked by the caller). */
+  probabilities?: ProbabilityOptions;
 }
 
 /**
@@ -135,6 +144,7 @@ export async function runJudgeCall(
       ...(settings.stop === undefined ? {} : { stop: settings.stop }),
       ...(form === undefined ? {} : { responseFormat: { type: 'json' as const, schema: form.schema } }),
       ...(settings.abortSignal === undefined ? {} : { signal: settings.abortSignal }),
+      ...(settings.probabilities === undefined ? {} : { topLogprobs: settings.probabilities.topLogprobs }),
     });
   } catch (error) {
     if (settings.abortSignal?.aborted || AbortedError.isInstance(error))
@@ -196,5 +206,7 @@ export async function runJudgeCall(
   if (prompt.prefill !== undefined) record.prefill = prompt.prefill;
   if (res.finishReason !== undefined) record.finishReason = res.finishReason;
   if (structured !== undefined) record.structured = structured;
+  if (settings.probabilities !== undefined)
+    record.probabilities = judgmentProbabilities(prompt.outputFormat, res.logprobs);
   return record;
 }

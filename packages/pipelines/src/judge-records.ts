@@ -15,6 +15,11 @@ import {
   type TwoOrderReport,
 } from '@judgekit/metrics';
 import type { Judgment } from '@judgekit/parsers';
+import {
+  type JudgmentProbabilities,
+  type ProbabilitySummary,
+  summarizeProbabilities,
+} from './judge-probabilities.js';
 
 /** Which presentation order a record judged: the dataset's, or with the two answers swapped. */
 export type JudgeOrder = 'original' | 'swapped';
@@ -75,6 +80,13 @@ export interface JudgeResultRecord {
   /** Code of the failed call's error (`model_call`, `timeout`, …) and its HTTP status, if any. */
   errorCode?: string;
   errorStatus?: number;
+  /**
+   * With `probabilities`: the expected score or verdict distribution read from the answer token's
+   * top log-probabilities (an extra view; `verdict` stays the sampled verdict).
+   */
+  probabilities?: JudgmentProbabilities;
+  /** The `top_logprobs` k the call asked for (with `probabilities`). */
+  topLogprobs?: number;
 }
 
 /** The outcome of a record, also for records written before `outcome` existed. */
@@ -181,6 +193,11 @@ export interface EvaluationResult {
   errors: ErrorSummary;
   /** Token usage summed over all calls. */
   usage: Usage;
+  /**
+   * With `probabilities`: mean mass, how often the distribution's argmax equals the sampled
+   * verdict, and the argmax verdict's own accuracy (a separate figure from `metrics`).
+   */
+  probabilities?: ProbabilitySummary;
   /** Original-order verdicts aligned with the dataset (`null`: parse failure, error or pending). */
   predictions: (Verdict | null)[];
   /** Reference labels aligned with the dataset. */
@@ -366,5 +383,7 @@ export function summarizeJudgeRecords(
     });
     delete result.combined.verdicts;
   }
+  const probabilities = summarizeProbabilities([...latest.values()]);
+  if (probabilities !== undefined) result.probabilities = probabilities;
   return result;
 }

@@ -5,6 +5,7 @@
 
 import {
   addUsage,
+  ConfigError,
   InvalidArgumentError,
   type NamedUsage,
   type PairwiseSample,
@@ -24,6 +25,12 @@ import {
 import { getTemplate, type PromptTemplate, type RenderOptions, render } from '@judgekit/prompts';
 import { type CallRecord, type JudgeCallError, type JudgeStatus, runJudgeCall } from './judge-call.js';
 import { getJudgeJsonForm, listJudgeJsonForms } from './judge-json-forms.js';
+import {
+  checkProbabilityOptions,
+  type JudgmentProbabilities,
+  type ProbabilityOptions,
+  swappedFrame,
+} from './judge-probabilities.js';
 
 /**
  * How the two orders of a swapped judgment combine into one verdict. Only
@@ -63,6 +70,13 @@ export interface JudgeSettings {
   structuredOutput?: boolean;
   /** Cancels the model calls; `judge` / `grade` then reject with core `AbortedError`. */
   abortSignal?: AbortSignal;
+  /**
+   * Ask for top log-probabilities (`{ topLogprobs: k }`) and add the answer token's expected score
+   * or verdict distribution (G-Eval style) to each call and result as `probabilities`; the sampled
+   * verdict stays the verdict. Only output formats of `LOGPROB_ANSWER_TOKENS` (`@judgekit/parsers`)
+   * and not with `structuredOutput`; otherwise a core `ConfigError`.
+   */
+  probabilities?: ProbabilityOptions;
 }
 
 /** Options of a pairwise judgment by one model. */
@@ -118,6 +132,8 @@ interface JudgeResultBase {
   usage: NamedUsage;
   /** With `swap`: the rule applied and whether both orders agreed (`null` when one had no verdict). */
   swap?: { rule: SwapCombineRule; consistent: boolean | null };
+  /** With `probabilities`: the original-order call's probability view (original frame). */
+  probabilities?: JudgmentProbabilities;
 }
 
 /** A judgment with a verdict. */
@@ -177,6 +193,13 @@ export function resolveFormat(
       'structuredOutput',
       `output format ${template.outputFormat} has no JSON form (formats with one: ${listJudgeJsonForms().join(', ')})`,
     );
+  if (settings.probabilities !== undefined) {
+    checkProbabilityOptions(template.outputFormat, settings.probabilities);
+    if (settings.structuredOutput)
+      throw new ConfigError(
+        'probabilities read the answer token of the plain-text format; they cannot be combined with structuredOutput',
+      );
+  }
   return {
     template,
     parser,
@@ -232,6 +255,8 @@ function toJudgeCall(record: CallRecord, order: 'original' | 'swapped'): JudgeCa
     verdictAsJudged: asJudged,
   };
   if (scores !== undefined) call.scores = scores;
+  if (order === 'swapped' && call.probabilities !== undefined)
+    call.probabilities = swappedFrame(call.probabilities);
   return call;
 }
 
@@ -252,6 +277,7 @@ export function combineCalls(
     usage,
   };
   if (first.reasoningContent !== undefined) common.reasoningContent = first.reasoningContent;
+  if (first.probabilities !== undefined) common.probabilities = first.probabilities;
   const failed = calls.find((c) => c.status === 'error');
   const unread = calls.find((c) => c.status === 'parse-failure');
   let verdict: Verdict | null = first.verdict;

@@ -35,6 +35,8 @@ export interface RunFingerprint {
   swap: boolean;
   /** Order the samples are judged in (only `'dataset'` today). */
   order: 'dataset';
+  /** Top log-probabilities requested per call (`--top-logprobs`); absent when none. */
+  probabilities?: { topLogprobs: number };
 }
 
 /** SHA-256 (first 16 hex digits) of samples and their labels, as judged. */
