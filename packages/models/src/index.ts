@@ -46,6 +46,7 @@ export {
   type FakeJudgeOutput,
 } from './fake-judge-model.js';
 export type { GenerateRequest, GenerateResponse, JudgeModel, ResponseFormat } from './judge-model.js';
+export { requestAbortSignal } from './judge-model.js';
 export {
   type ClassifierLogits,
   createOnnxSequenceClassifier,
