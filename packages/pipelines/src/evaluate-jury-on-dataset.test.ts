@@ -126,6 +126,10 @@ describe('evaluateJuryOnDataset against three local servers', () => {
     expect(r.complete).toBe(false); // the flaky juror's errors are left to retry
     // Each juror's calls are in its own results file.
     expect(lines(jurorResultsFile(out, 'good'))).toHaveLength(N);
+    for (const id of ['good', 'first', 'flaky'])
+      expect(
+        lines(jurorResultsFile(out, id)).every((l) => (JSON.parse(l) as JudgeResultRecord).juror === id),
+      ).toBe(true);
     expect(servers.map((s) => s.bodies.length)).toEqual([N, N, N]);
     // Reports: panel and jurors in the markdown and JSON, kappa in the JSON.
     const written = await writeJuryEvaluationReport(out, r, { title: 'jury' });

@@ -282,6 +282,7 @@ export async function evaluateJuryOnDataset(
         template: templateOf(j),
         model: j.model,
         outFile: jurorResultsFile(outDir, j.id),
+        juror: j.id,
         onValidated: onJurorValidated,
         ...(onProgress === undefined ? {} : { onProgress: (p) => onProgress({ ...p, juror: j.id }) }),
       }).catch((e) => {
