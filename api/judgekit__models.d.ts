@@ -8,6 +8,8 @@ interface GenerateRequest {
     topP?: number;
     stop?: string[];
     seed?: number;
+    abortSignal?: AbortSignal;
+    /** @deprecated */
     signal?: AbortSignal;
     sampleId?: string;
     sampleOrder?: 'original' | 'swapped';
@@ -32,6 +34,7 @@ interface JudgeModel {
     readonly id: string;
     generate(request: GenerateRequest): Promise<GenerateResponse>;
 }
+declare function requestAbortSignal(request: Pick<GenerateRequest, 'abortSignal' | 'signal'>): AbortSignal | undefined;
 
 type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 type StructuredOutputMode = 'response-format' | 'guided-json' | 'none';
@@ -114,7 +117,7 @@ declare function createCausalLmLogProbScorer(options: CausalLmLogProbScorerOptio
 
 type FakeJudgeOutput = string | Partial<GenerateResponse>;
 interface FakeJudgeModel extends JudgeModel {
-    readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal'>>;
+    readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal' | 'abortSignal'>>;
 }
 interface FakeJudgeModelOptions {
     id?: string;
@@ -175,7 +178,7 @@ declare function createFileCache(dir: string): ResponseCache;
 declare function canonicalJson(value: unknown): string;
 declare function cacheKey(modelId: string, request: GenerateRequest, extra?: Record<string, unknown>): string;
 
-type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal'>>;
+type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal' | 'abortSignal'>>;
 interface OpenAICompatibleModelOptions {
     baseURL?: string;
     model: string;
@@ -319,6 +322,7 @@ export {
     openAIUsage,
     parseRetryAfterMs,
     plainChatPrompt,
+    requestAbortSignal,
     requestBodyFields,
     splitReasoning,
     splitThinkBlock,

@@ -31,6 +31,7 @@ interface JudgeResultRecord {
     outputFormat: string;
     promptHash: string;
     model: string;
+    juror?: string;
     label: Verdict | null;
     text: string | null;
     reasoningContent?: string;
@@ -144,6 +145,7 @@ interface EvaluateOnDatasetOptions {
     retryErrors?: boolean;
     onValidated?: () => void | Promise<void>;
     redact?: (text: string) => string;
+    juror?: string;
     fsyncIntervalMs?: number;
     combine?: string;
     groups?: readonly (string | null | undefined)[];
@@ -202,6 +204,18 @@ interface RunFingerprint {
     limit: number | null;
     swap: boolean;
     order: 'dataset';
+    jury?: JuryFingerprint;
+}
+interface JuryFingerprint {
+    rule: string;
+    jurors: {
+        id: string;
+        model: string;
+        endpoints: string[];
+        template: string;
+        templateVersion: number;
+        weight: number;
+    }[];
 }
 declare function datasetContentHash(samples: readonly PairwiseSample[], labels?: readonly (Verdict | null | undefined)[]): string;
 declare function redactUrl(url: string): string;
@@ -589,6 +603,55 @@ declare function registerJudgeJsonForm(outputFormat: string, form: JudgeJsonForm
 }): void;
 
 declare function judgeRationale(outputFormat: string, text: string, reasoningContent?: string): string | null;
+
+interface DatasetJuror {
+    id: string;
+    model: JudgeModel;
+    template?: string | PromptTemplate;
+    weight?: number;
+}
+interface JuryEvaluationProgress extends EvaluationProgress {
+    juror: string;
+}
+interface EvaluateJuryOnDatasetOptions extends Omit<EvaluateOnDatasetOptions, 'model' | 'outFile' | 'onProgress' | 'combine'> {
+    jurors: readonly DatasetJuror[];
+    rule?: JuryRule;
+    outDir: string;
+    onProgress?: (progress: JuryEvaluationProgress) => void;
+}
+interface JurorEvaluation {
+    id: string;
+    weight: number;
+    template: string;
+    resultsFile: string;
+    result: EvaluationResult;
+    records: JudgeResultRecord[];
+}
+interface JuryEvaluationResult {
+    rule: JuryRule;
+    panel: EvaluationResult;
+    panelRecords: JudgeResultRecord[];
+    items: JuryResult[];
+    jurors: JurorEvaluation[];
+    agreement: JuryAgreement;
+    complete: boolean;
+}
+declare function jurorResultsFile(outDir: string, jurorId: string): string;
+declare function evaluateJuryOnDataset(options: EvaluateJuryOnDatasetOptions): Promise<JuryEvaluationResult>;
+declare function juryReportEntries(result: JuryEvaluationResult): NamedEvaluation[];
+declare function juryReportIntro(result: JuryEvaluationResult): string[];
+declare function juryReportJson(result: JuryEvaluationResult): Record<string, unknown>;
+declare function writeJuryEvaluationReport(dir: string, result: JuryEvaluationResult, options: {
+    title: string;
+    intro?: readonly string[];
+    config?: Readonly<Record<string, unknown>>;
+}): Promise<{
+    markdown: string;
+    json: string;
+    svg: string;
+    html: string;
+    panel: string;
+}>;
 
 declare const OUTCOME_CLASSES: readonly Verdict[];
 interface OutcomeConfusion {
@@ -1030,8 +1093,10 @@ export {
     type BuildRecordInput,
     type CallParse,
     type CallRecord,
+    type DatasetJuror,
     type ErrorExample,
     type ErrorSummary,
+    type EvaluateJuryOnDatasetOptions,
     type EvaluateOnDatasetOptions,
     type EvaluationCounts,
     type EvaluationHtmlOptions,
@@ -1080,8 +1145,12 @@ export {
     type JudgeVerdictResult,
     type JudgekitPluginApi,
     type Juror,
+    type JurorEvaluation,
     type JurorResult,
     type JuryAgreement,
+    type JuryEvaluationProgress,
+    type JuryEvaluationResult,
+    type JuryFingerprint,
     type JuryOptions,
     type JuryResult,
     type JuryRule,
@@ -1140,6 +1209,7 @@ export {
     dpoPairsFromVerdicts,
     encodeJudgePolicy,
     evaluateJudgeOnDataset,
+    evaluateJuryOnDataset,
     evaluationRunFiles,
     fingerprintDifferences,
     getJudgeJsonForm,
@@ -1150,8 +1220,12 @@ export {
     judgeLrmGroundTruth,
     judgeMany,
     judgeRationale,
+    jurorResultsFile,
     jury,
     juryAgreement,
+    juryReportEntries,
+    juryReportIntro,
+    juryReportJson,
     listJudgeJsonForms,
     loadEmbeddingFeaturizer,
     loadJudgeLmSftSources,
@@ -1191,6 +1265,7 @@ export {
     writeEvaluationReport,
     writeJsonlRows,
     writeJudgeHead,
+    writeJuryEvaluationReport,
     writeRunInfo,
     writeScoredRollouts,
 };
