@@ -36,6 +36,7 @@ import {
   writeRunInfo,
 } from '@judgekit/pipelines';
 import { combineArg } from './combine-arg.js';
+import { isJuryEval, juryEvalCommand } from './jury-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
 export const EVAL_USAGE = `usage: judgekit eval [--data <file|dir> --format pandalm|judgelm|llmbar|judgebench --template <id>
@@ -75,6 +76,8 @@ options:
   --version                  print the version
 
 Several --base-url values spread the calls round-robin over several servers of the same model.
+A jury (several --model values, or --jury-config FILE, with --jury-rule majority|mean-score|weighted)
+judges with every juror and scores each juror and the panel: see 'judgekit eval --jury-rule majority --help'.
 Writes <out>/results.jsonl (one line per call, as they finish), run.json and report.{md,json,svg}.
 Re-running with the same options resumes (and retries calls that ended in an error); a resume with
 settings that change a judgment (model, endpoint, template, parsing, generation, data, limit, swap)
@@ -313,13 +316,13 @@ function checker(values: Values, problems: string[]): Checked {
 }
 
 /** A `--base-url` checked up front: the URL without credentials, and the credentials as a header. */
-interface Endpoint {
+export interface Endpoint {
   url: string;
   authorization?: string;
   secrets: string[];
 }
 
-function checkEndpoint(raw: string, problems: string[]): Endpoint | undefined {
+export function checkEndpoint(raw: string, problems: string[]): Endpoint | undefined {
   let u: URL;
   try {
     u = new URL(raw);
@@ -351,7 +354,7 @@ function checkEndpoint(raw: string, problems: string[]): Endpoint | undefined {
 }
 
 /** Replace every secret in a text. */
-function redactor(secrets: readonly string[]): (text: string) => string {
+export function redactor(secrets: readonly string[]): (text: string) => string {
   const list = [...new Set(secrets)].filter((s) => s !== '').sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
@@ -360,7 +363,7 @@ function redactor(secrets: readonly string[]): (text: string) => string {
   };
 }
 
-async function loadData(
+export async function loadData(
   data: string,
   format: PairwiseDatasetFormat,
   usesInput: boolean,
@@ -422,6 +425,7 @@ export function summaryLine(result: EvaluationResult): string {
  * rate over `--max-parse-failure-rate`, 130 interrupted. Usage problems throw `UsageError`.
  */
 export async function evalCommand(args: string[], io: CliIo): Promise<number> {
+  if (isJuryEval(args)) return juryEvalCommand(args, io);
   const problems: string[] = [];
   let values = readFlags(args, problems);
   if (values.help === true) {

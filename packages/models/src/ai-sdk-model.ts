@@ -15,7 +15,12 @@ import {
 } from '@judgekit/core';
 import { splitThinkBlock, type ThinkBlocks } from './chat-completion-fields.js';
 import { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+} from './judge-model.js';
 
 /**
  * The part of an AI SDK `LanguageModelV2` / `LanguageModelV3` this adapter uses. Any provider
@@ -63,7 +68,7 @@ export function isAiSdkLanguageModel(value: unknown): value is AiSdkLanguageMode
  * `createAiSdkJudgeModel(createOpenAICompatible({ name, baseURL })('Qwen3-8B'))`.
  *
  * Maps `maxTokens` → `maxOutputTokens`, `stop` → `stopSequences`, `responseFormat` → the call's
- * JSON `responseFormat`, `signal` → `abortSignal`; returns the text parts as `text`, reasoning parts
+ * JSON `responseFormat`, `abortSignal` → `abortSignal`; returns the text parts as `text`, reasoning parts
  * (or a leading `<think>` block) as `reasoningContent`, and the usage in judgekit's shape. An
  * assistant prefill cannot be continued through the AI SDK and is a `NotSupportedError`. Errors of
  * the provider become core `ModelCallError` (with the provider's `statusCode` and `isRetryable`) or
@@ -95,7 +100,7 @@ export function createAiSdkJudgeModel(
     id,
     async generate(request: GenerateRequest): Promise<GenerateResponse> {
       const started = performance.now();
-      const signal = request.signal;
+      const signal = requestAbortSignal(request);
       if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       if (!Array.isArray(request.messages) || request.messages.length === 0)
         throw new InvalidArgumentError('messages', 'must be a non-empty array of chat messages');

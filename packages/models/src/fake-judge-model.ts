@@ -1,5 +1,10 @@
 import { AbortedError, type Usage } from '@judgekit/core';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+} from './judge-model.js';
 
 /** What a fake model's function may return: the text, or parts of the response. */
 export type FakeJudgeOutput = string | Partial<GenerateResponse>;
@@ -7,7 +12,7 @@ export type FakeJudgeOutput = string | Partial<GenerateResponse>;
 /** A `JudgeModel` whose answers come from a function; also records every request it saw. */
 export interface FakeJudgeModel extends JudgeModel {
   /** Requests received, in call order (without their `signal`). */
-  readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal'>>;
+  readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal' | 'abortSignal'>>;
 }
 
 /** Options of `createFakeJudgeModel`. */
@@ -34,17 +39,18 @@ export function createFakeJudgeModel(
   options: FakeJudgeModelOptions = {},
 ): FakeJudgeModel {
   const id = options.id ?? 'fake-judge';
-  const calls: Array<Omit<GenerateRequest, 'signal'>> = [];
+  const calls: Array<Omit<GenerateRequest, 'signal' | 'abortSignal'>> = [];
   return {
     id,
     calls,
     async generate(request) {
-      if (request.signal?.aborted) throw new AbortedError('model call', { cause: request.signal.reason });
-      const { signal: _signal, ...rest } = request;
+      const signal = requestAbortSignal(request);
+      if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
+      const { signal: _signal, abortSignal: _abortSignal, ...rest } = request;
       const index = calls.length;
       calls.push(rest);
       const out = await fn(request, index);
-      if (request.signal?.aborted) throw new AbortedError('model call', { cause: request.signal.reason });
+      if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       const partial: Partial<GenerateResponse> = typeof out === 'string' ? { text: out } : out;
       const text = partial.text ?? '';
       const promptTokens = request.messages.reduce((s, m) => s + countTokens(m.content), 0);

@@ -54,6 +54,7 @@ export type {
   TokenLogprob,
   TopLogprob,
 } from './judge-model.js';
+export { requestAbortSignal } from './judge-model.js';
 export {
   type ClassifierLogits,
   createOnnxSequenceClassifier,

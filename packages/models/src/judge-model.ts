@@ -1,4 +1,4 @@
-import type { ChatMessage, Usage } from '@judgekit/core';
+import { type ChatMessage, InvalidArgumentError, type Usage } from '@judgekit/core';
 
 /**
  * One generation request to a judge model. Backend-neutral: the OpenAI-compatible HTTP backend maps it
@@ -22,7 +22,15 @@ export interface GenerateRequest {
   stop?: string[];
   /** Sampling seed, for servers that honour it (vLLM does per request). */
   seed?: number;
-  /** Cancels the call (including waits for a concurrency slot and retry back-off). */
+  /**
+   * Cancels the call (including waits for a concurrency slot and retry back-off). Named as the AI
+   * SDK names it (`generateText({ abortSignal })`).
+   */
+  abortSignal?: AbortSignal;
+  /**
+   * @deprecated Use `abortSignal`. Still honoured; giving both with different signals is an
+   * `InvalidArgumentError` (see {@link requestAbortSignal}).
+   */
   signal?: AbortSignal;
   /**
    * Id of the sample being judged, for backends that serve recorded outputs (`createReplayJudgeModel`)
@@ -106,4 +114,21 @@ export interface JudgeModel {
   readonly id: string;
   /** Generate one completion. Rejects with core `ModelCallError`, `TimeoutError` or `AbortedError`. */
   generate(request: GenerateRequest): Promise<GenerateResponse>;
+}
+
+/**
+ * The abort signal of a request: `abortSignal`, or the deprecated `signal` alias. Every backend
+ * reads the signal through this one function. Throws `InvalidArgumentError` (code
+ * `invalid_argument`) when both are given and are different signals.
+ */
+export function requestAbortSignal(
+  request: Pick<GenerateRequest, 'abortSignal' | 'signal'>,
+): AbortSignal | undefined {
+  const { abortSignal, signal } = request;
+  if (abortSignal !== undefined && signal !== undefined && abortSignal !== signal)
+    throw new InvalidArgumentError(
+      'abortSignal',
+      'the request has both `abortSignal` and the deprecated `signal`, and they are different signals; pass only `abortSignal`',
+    );
+  return abortSignal ?? signal;
 }

@@ -15,7 +15,12 @@ import {
   type ThinkBlocks,
 } from './chat-completion-fields.js';
 import { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+} from './judge-model.js';
 
 /** The part of an OpenAI SDK client this adapter uses (`new OpenAI()` fits). */
 export interface OpenAIClientLike {
@@ -60,7 +65,7 @@ export function isOpenAIClient(value: unknown): value is OpenAIClientLike {
  * `createOpenAIClientModel(new OpenAI({ baseURL, apiKey }), { model: 'gpt-4o-mini' })`.
  *
  * The client's own retries and timeouts apply. Errors become core `ModelCallError` (with the
- * SDK's HTTP `status`) or `AbortedError` when `request.signal` aborts.
+ * SDK's HTTP `status`) or `AbortedError` when `request.abortSignal` aborts.
  */
 export function createOpenAIClientModel(
   client: OpenAIClientLike,
@@ -82,7 +87,7 @@ export function createOpenAIClientModel(
     id,
     async generate(request: GenerateRequest): Promise<GenerateResponse> {
       const started = performance.now();
-      const signal = request.signal;
+      const signal = requestAbortSignal(request);
       if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       if (!Array.isArray(request.messages) || request.messages.length === 0)
         throw new InvalidArgumentError('messages', 'must be a non-empty array of chat messages');

@@ -19,13 +19,18 @@ import {
   type ThinkBlocks,
 } from './chat-completion-fields.js';
 import { type ConcurrencyLimiter, createConcurrencyLimiter } from './concurrency-limiter.js';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+} from './judge-model.js';
 import { createNodeHttpFetch } from './node-http-fetch.js';
 import { type ResponseCache, cacheKey } from './response-cache.js';
 import { backoffDelayMs, parseRetryAfterMs, type RetryPolicy, sleep } from './retry-policy.js';
 
 /** Sampling parameters that may be given as model-wide defaults. */
-export type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal'>>;
+export type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal' | 'abortSignal'>>;
 
 /** Options of `createOpenAICompatibleModel`. */
 export interface OpenAICompatibleModelOptions {
@@ -144,7 +149,7 @@ const retryAfterOf = new WeakMap<Error, number>();
  * retries — a malformed 2xx body (not JSON, no `choices`, …) is retried like a 5xx and, when the
  * retries run out, is an error, never a verdict; core `TimeoutError` when the last attempt timed out
  * (in any phase: connect, headers, body or the whole attempt); core `AbortedError` when
- * `request.signal` aborts.
+ * `request.abortSignal` aborts.
  */
 export function createOpenAICompatibleModel(options: OpenAICompatibleModelOptions): JudgeModel {
   const env = openAIEnvDefaults();
@@ -295,7 +300,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
     id,
     async generate(request: GenerateRequest): Promise<GenerateResponse> {
       const started = performance.now();
-      const signal = request.signal;
+      const signal = requestAbortSignal(request);
       if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       if (!Array.isArray(request.messages) || request.messages.length === 0) {
         throw new InvalidArgumentError('messages', 'must be a non-empty array of chat messages');
@@ -359,7 +364,8 @@ function mergeDefaults(defaults: GenerateDefaults | undefined, request: Generate
     const v = request[k] ?? defaults?.[k];
     if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   }
-  if (request.signal) out.signal = request.signal;
+  const signal = requestAbortSignal(request);
+  if (signal) out.abortSignal = signal;
   return out;
 }
 

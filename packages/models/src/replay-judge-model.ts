@@ -1,5 +1,11 @@
 import { AbortedError, InvalidArgumentError, ModelCallError } from '@judgekit/core';
-import type { GenerateRequest, GenerateResponse, JudgeModel, TokenLogprob } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+  type TokenLogprob,
+} from './judge-model.js';
 
 /**
  * One recorded judge output: the completion text, optionally with its split-off reasoning and the
@@ -56,7 +62,8 @@ export function createReplayJudgeModel(options: ReplayJudgeModelOptions): Replay
     size: original.size,
     async generate(request: GenerateRequest): Promise<GenerateResponse> {
       const started = performance.now();
-      if (request.signal?.aborted) throw new AbortedError('model call', { cause: request.signal.reason });
+      const signal = requestAbortSignal(request);
+      if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       if (request.sampleId === undefined)
         throw new ModelCallError(`replay judge ${options.id}: the request has no sampleId to look up`, {
           retryable: false,

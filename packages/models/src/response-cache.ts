@@ -109,7 +109,7 @@ export function canonicalJson(value: unknown): string {
 /**
  * Cache key of a request: the sha256 (hex) of the canonical JSON of the model id, the messages
  * (role and content only) and the sampling parameters (`maxTokens`, `temperature`, `topP`, `stop`,
- * `seed`; `responseFormat` and `topLogprobs` when set). The `signal` is ignored. `extra` (e.g. a backend's `extraBody`, which may change the output
+ * `seed`; `responseFormat` and `topLogprobs` when set). The `abortSignal` (and `signal`) is ignored. `extra` (e.g. a backend's `extraBody`, which may change the output
  * through `chat_template_kwargs`) is mixed in when given and non-empty. API keys never enter a key.
  */
 export function cacheKey(modelId: string, request: GenerateRequest, extra?: Record<string, unknown>): string {

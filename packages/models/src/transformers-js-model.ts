@@ -6,7 +6,12 @@ import {
   ModelCallError,
 } from '@judgekit/core';
 import { createConcurrencyLimiter } from './concurrency-limiter.js';
-import type { GenerateRequest, GenerateResponse, JudgeModel } from './judge-model.js';
+import {
+  type GenerateRequest,
+  type GenerateResponse,
+  type JudgeModel,
+  requestAbortSignal,
+} from './judge-model.js';
 import { type LocalOnnxModelOptions, loadLocalOnnxModel } from './transformers-js-loader.js';
 
 /** Options of {@link createTransformersJsModel}. */
@@ -208,7 +213,7 @@ export async function createTransformersJsModel(options: TransformersJsModelOpti
     id,
     async generate(request) {
       const started = Date.now();
-      const signal = request.signal;
+      const signal = requestAbortSignal(request);
       if (signal?.aborted) throw new AbortedError('model call', { cause: signal.reason });
       const res = await limiter.run(() => run(request), signal);
       return { ...res, latencyMs: Date.now() - started };

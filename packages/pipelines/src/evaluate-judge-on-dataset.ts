@@ -92,6 +92,8 @@ export interface EvaluateOnDatasetOptions {
   onValidated?: () => void | Promise<void>;
   /** Applied to every error message before it is stored (e.g. to strip credentials). */
   redact?: (text: string) => string;
+  /** Juror id stamped on every record as `juror` (set by `evaluateJuryOnDataset`). */
+  juror?: string;
   /** Milliseconds between `fsync`s of the results file. Default 1000. */
   fsyncIntervalMs?: number;
   /** With `swap`: the two-order combination rule (`'fastchat'`, `'judgebench'`, `'llmbar'`, `'both-agree'`, registered). */
@@ -259,6 +261,7 @@ export async function evaluateJudgeOnDataset(options: EvaluateOnDatasetOptions):
       const status = (error as { status?: unknown }).status;
       if (typeof status === 'number') record.errorStatus = status;
     }
+    if (options.juror !== undefined) record.juror = options.juror;
     records.push(record);
     await writer.append(record);
     progress.done++;

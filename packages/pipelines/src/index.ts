@@ -115,6 +115,19 @@ export {
   juryAgreement,
 } from './jury.js';
 export {
+  type DatasetJuror,
+  type EvaluateJuryOnDatasetOptions,
+  evaluateJuryOnDataset,
+  type JurorEvaluation,
+  type JuryEvaluationProgress,
+  type JuryEvaluationResult,
+  juryReportEntries,
+  juryReportIntro,
+  juryReportJson,
+  jurorResultsFile,
+  writeJuryEvaluationReport,
+} from './evaluate-jury-on-dataset.js';
+export {
   isErrorRecord,
   OUTCOME_CLASSES,
   type OutcomeConfusion,
@@ -155,6 +168,7 @@ export {
   checkRunFingerprint,
   datasetContentHash,
   fingerprintDifferences,
+  type JuryFingerprint,
   type RunFingerprint,
   redactUrl,
 } from './run-identity.js';

@@ -143,7 +143,7 @@ export async function runJudgeCall(
       ...(settings.seed === undefined ? {} : { seed: settings.seed }),
       ...(settings.stop === undefined ? {} : { stop: settings.stop }),
       ...(form === undefined ? {} : { responseFormat: { type: 'json' as const, schema: form.schema } }),
-      ...(settings.abortSignal === undefined ? {} : { signal: settings.abortSignal }),
+      ...(settings.abortSignal === undefined ? {} : { abortSignal: settings.abortSignal }),
       ...(settings.probabilities === undefined ? {} : { topLogprobs: settings.probabilities.topLogprobs }),
     });
   } catch (error) {

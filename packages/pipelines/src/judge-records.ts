@@ -54,6 +54,8 @@ export interface JudgeResultRecord {
   promptHash: string;
   /** Model id reported by the backend (or the `JudgeModel.id` for pre-computed outputs). */
   model: string;
+  /** The juror of a jury run whose call this is (absent for a single judge). */
+  juror?: string;
   /** Reference verdict in the original frame, `null` when the sample has none. */
   label: Verdict | null;
   /** The completion text (with no prefill), `null` when the call failed. */

@@ -37,6 +37,26 @@ export interface RunFingerprint {
   order: 'dataset';
   /** Top log-probabilities requested per call (`--top-logprobs`); absent when none. */
   probabilities?: { topLogprobs: number };
+  /**
+   * A jury run: the aggregation rule and each juror, in panel order (absent for a single judge). A
+   * resume under another panel or rule is refused like any other difference.
+   */
+  jury?: JuryFingerprint;
+}
+
+/** The panel of a jury run, as it enters {@link RunFingerprint}. */
+export interface JuryFingerprint {
+  rule: string;
+  jurors: {
+    id: string;
+    /** Served model name. */
+    model: string;
+    /** Endpoint(s) without credentials, sorted. */
+    endpoints: string[];
+    template: string;
+    templateVersion: number;
+    weight: number;
+  }[];
 }
 
 /** SHA-256 (first 16 hex digits) of samples and their labels, as judged. */
