@@ -60,6 +60,42 @@ describe('judgekit score-rollouts', () => {
     expect(u.stderr).toMatch(/--convention must be verl or trl/);
   });
 
+  it('--backend runs the loss through the webgpu op, prints the choice and records it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'jk-sr-'));
+    const r = await cli([
+      'score-rollouts',
+      rolloutsFile,
+      '--convention',
+      'verl',
+      '--out',
+      out,
+      '--backend',
+      'auto',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: judgekit\/webgpu: (webgpu on|cpu backend)/m);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.backend).toMatchObject({ requested: 'auto', computedBy: 'grpoClipKlLoss' });
+    expect(r.stdout).toContain(`(${summary.backend.chosen}, ${summary.backend.precision})`);
+    const expected = scoreRollouts(await readRollouts(rolloutsFile), { convention: 'verl' });
+    expect(Math.abs(summary.loss - expected.loss)).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(expected.loss));
+    const t = await cli([
+      'score-rollouts',
+      rolloutsFile,
+      '--convention',
+      'trl',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    ]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/verl's loss only/);
+    const u = await cli(['score-rollouts', rolloutsFile, '--convention', 'verl', '--backend', 'tpu']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/--backend must be cpu, webgpu or auto/);
+  }, 300_000);
+
   it('warns loudly when prompts lack the response header', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-sr-'));
     const f = join(dir, 'r.jsonl');

@@ -30,6 +30,7 @@ import {
   writeEvaluationReport,
   writeJudgeHead,
   scoreRollouts,
+  scoreRolloutsOnBackend,
   spinRoundData,
   writeJsonlRows,
   writeScoredRollouts,
@@ -71,6 +72,7 @@ function positiveInt(v: unknown, name: string): number | undefined {
 
 const SCORE_ROLLOUTS_USAGE = `usage: judgekit score-rollouts <rollouts.jsonl> --convention verl|trl [--out DIR]
                               [--preset qwen25] [--max-response-length N] [--num-generations G]
+                              [--backend cpu|webgpu|auto]
 
 Each line: {"prompt", "completion", "group_id", "ground_truth", optional "log_probs",
 "old_log_probs", "ref_log_probs", "entropy" (one number per response token), "response_length"}.
@@ -78,6 +80,10 @@ Rewards with the JudgeLRM reward (--preset, default qwen25 = judgelrm.py), group
 verl's (compute_grpo_outcome_advantage, any group order) or TRL's (GRPOTrainer, contiguous groups)
 convention, the GRPO loss and its gradient with respect to the log-probs. Writes
 <out>/scored.jsonl, <out>/scored.safetensors and <out>/summary.json (default out: scored-rollouts).
+--backend runs the loss and its gradients through @judgekit/webgpu's grpoClipKlLoss op (verl only:
+PPO-clip + low_var_kl, token-mean): cpu (float64), webgpu (float32; needs the optional \`webgpu\`
+package and an adapter) or auto (WebGPU when available, else the CPU; the choice is printed).
+Without --backend: @judgekit/grpo grpoStep on the CPU (float64), both conventions.
 `;
 
 async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> {
@@ -89,6 +95,7 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
       preset: { type: 'string' },
       'max-response-length': { type: 'string' },
       'num-generations': { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -114,14 +121,25 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
     );
   const maxResponseLength = positiveInt(values['max-response-length'], 'max-response-length');
   const numGenerations = positiveInt(values['num-generations'], 'num-generations');
+  const backend = values.backend as string | undefined;
+  if (backend !== undefined && backend !== 'cpu' && backend !== 'webgpu' && backend !== 'auto')
+    throw new UsageError(`--backend must be cpu, webgpu or auto, got ${JSON.stringify(backend)}`);
   const rollouts = await readRollouts(positionals[0]!);
-  const scored = scoreRollouts(rollouts, {
+  const scoreOptions = {
     convention,
     reward: createJudgeLrmReward({ base }),
     checkResponseHeader: true,
     ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
     ...(numGenerations === undefined ? {} : { trl: { numGenerations } }),
-  });
+  } as const;
+  const scored =
+    backend === undefined
+      ? scoreRollouts(rollouts, scoreOptions)
+      : await scoreRolloutsOnBackend(rollouts, {
+          ...scoreOptions,
+          backend,
+          onBackendSelected: (b) => io.stderr.write(`backend: ${b.message}\n`),
+        });
   const files = await writeScoredRollouts(
     (values.out as string | undefined) ?? 'scored-rollouts',
     scored,
@@ -132,7 +150,7 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
   io.stdout.write(
     `${scored.rows} rollouts in ${s.groups.length} groups (${convention}): reward mean ${f(s.rewardMean)} ± ${f(s.rewardStd)}, ` +
-      `loss ${scored.loss.toPrecision(6)}, clip fraction ${f(s.clipFraction)}, KL ${f(s.kl)}, entropy ${f(s.entropy)}, ` +
+      `loss ${scored.loss.toPrecision(6)} (${scored.backend.chosen}, ${scored.backend.precision}), clip fraction ${f(s.clipFraction)}, KL ${f(s.kl)}, entropy ${f(s.entropy)}, ` +
       `mean length ${s.responseLength.mean.toFixed(1)}, ${s.zeroVarianceGroups} groups without reward variance\n` +
       `wrote ${files.jsonl}\n      ${files.safetensors}\n      ${files.summary}\n`,
   );

@@ -183,6 +183,7 @@ export {
   type GroupRewardStats,
   parseRollouts,
   type Rollout,
+  type RolloutScoringBackend,
   type RolloutStats,
   readRollouts,
   type ScoredRolloutFiles,
@@ -194,6 +195,12 @@ export {
   scoreRollouts,
   writeScoredRollouts,
 } from './score-rollouts.js';
+export {
+  type ComputeBackendKind,
+  type ScoreRolloutsOnBackendOptions,
+  scoreRolloutsOnBackend,
+  WEBGPU_LOSS_TOLERANCE,
+} from './score-rollouts-backend.js';
 export {
   dpoPairsFromRewards,
   dpoPairsFromVerdicts,
