@@ -254,6 +254,29 @@ describe('judgekit train-head', () => {
   });
 });
 
+describe('judgekit train-head --features onnx:DIR', () => {
+  it('embeds the answers with the tiny ONNX encoder and trains a head on them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-tho-'));
+    const prefs = join(dir, 'prefs.jsonl');
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ prompt: `q${i}`, chosen: `a careful answer number ${i}`, rejected: `no ${i}` }),
+    );
+    writeFileSync(prefs, `${rows.join('\n')}\n`);
+    const model = fileURLToPath(new URL('../../../fixtures/models/tiny-distilbert-encoder', import.meta.url));
+    const out = join(dir, 'head');
+    const args = ['train-head', '--data', prefs, '--format', 'preference', '--out', out];
+    const r = await cli([...args, '--features', `onnx:${model}`, '--resamples', '20', '--max-epochs', '3']);
+    expect(r.stderr).toMatch(/^onnx features: 60\/60 texts$/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/validation accuracy [\d.]+/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(JSON.stringify(report)).toContain('onnx:tiny-distilbert-encoder:mean');
+    const missing = await cli([...args, '--features', `onnx:${join(dir, 'nope')}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/does not exist/);
+  }, 120_000);
+});
+
 describe('judgekit train-grpo', () => {
   it('trains from a config, writes per-step JSONL, an SVG plot and the policy; a bad key names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-grpo-'));

@@ -18,6 +18,8 @@ import {
   readPromptCompletions,
   readRollouts,
   createHashingFeaturizer,
+  createOnnxFeaturizer,
+  judgeHeadTexts,
   encodeJudgePolicy,
   judgeLrmGroundTruth,
   parseGrpoJudgePolicyConfig,
@@ -327,12 +329,14 @@ async function makeDataCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 const TRAIN_HEAD_USAGE = `usage: judgekit train-head --data <path> --format pandalm|judgelm|llmbar|preference --out DIR
-                         [--objective bradley-terry|cross-encoder] [--features hashing[:DIM]|embeddings:FILE]
+                         [--objective bradley-terry|cross-encoder] [--features hashing[:DIM]|embeddings:FILE|onnx:MODEL_DIR]
                          [--seed 0] [--val-fraction 0.2] [--max-epochs 30] [--patience 5] [--hidden-dim 0]
                          [--learning-rate 0.01] [--batch-size 16] [--resamples 1000]
 
 Features: the built-in hashing featurizer (default, DIM 1024; needs no model) or a JSONL file of
-{"text", "embedding"} rows whose texts are "<question>\\n\\n<answer>". preference = RewardBench-style
+{"text", "embedding"} rows whose texts are "<question>\\n\\n<answer>", or a local ONNX encoder folder
+(config.json, tokenizer, onnx/model.onnx with a last_hidden_state output; needs the optional
+@huggingface/transformers; offline) whose last hidden state is mean-pooled. preference = RewardBench-style
 prompt/chosen/rejected. Splits the labelled samples (seeded) into train and validation, stops
 early on validation accuracy and keeps the best epoch. Writes <out>/head.safetensors,
 <out>/history.jsonl and the judge report <out>/report.{md,json,svg} on the validation samples.
@@ -377,19 +381,28 @@ async function trainHeadCommand(args: string[], io: CliIo): Promise<number> {
     );
   const seed = numberArg(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 0;
   const features = (values.features as string | undefined) ?? 'hashing';
-  let featurizer: ReturnType<typeof createHashingFeaturizer>;
+  let featurizer: ReturnType<typeof createHashingFeaturizer> | undefined;
   const hm = /^hashing(?::(\d+))?$/.exec(features);
+  const onnxDir = features.startsWith('onnx:') ? features.slice('onnx:'.length) : undefined;
   if (hm) featurizer = createHashingFeaturizer(hm[1] === undefined ? 1024 : Number(hm[1]));
   else if (features.startsWith('embeddings:'))
     featurizer = await loadEmbeddingFeaturizer(features.slice('embeddings:'.length));
-  else
+  else if (onnxDir === undefined || onnxDir === '')
     throw new UsageError(
-      `--features must be hashing[:DIM] or embeddings:FILE, got ${JSON.stringify(features)}`,
+      `--features must be hashing[:DIM], embeddings:FILE or onnx:MODEL_DIR, got ${JSON.stringify(features)}`,
     );
   let samples: PairwiseSample[];
   let labels: (Verdict | null)[];
   if (values.format === 'preference') ({ samples, labels } = await loadPreferenceSamples(data, seed));
   else ({ samples, labels } = await loadPairwiseDataset(data, datasetFormat(values.format)));
+  if (featurizer === undefined) {
+    // onnx:DIR — embed every answer the head will see once (mean-pooled last hidden state)
+    featurizer = await createOnnxFeaturizer({
+      modelPath: onnxDir as string,
+      texts: judgeHeadTexts(samples),
+      onProgress: (done, total) => io.stderr.write(`onnx features: ${done}/${total} texts\n`),
+    });
+  }
   const maxEpochs = positiveInt(values['max-epochs'], 'max-epochs');
   const patience = positiveInt(values.patience, 'patience');
   const hiddenDim =

@@ -4,8 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxTextEncoder, type OnnxTextEncoder } from './onnx-text-encoder.js';
 
 // tiny-distilbert-sst2 with its last hidden state as a graph output (see the folder's SOURCE.md)
-const encoderPath = fileURLToPath(new URL('../../../fixtures/models/tiny-distilbert-encoder', import.meta.url));
-const classifierPath = fileURLToPath(new URL('../../../fixtures/models/tiny-distilbert-sst2', import.meta.url));
+const encoderPath = fileURLToPath(
+  new URL('../../../fixtures/models/tiny-distilbert-encoder', import.meta.url),
+);
+const classifierPath = fileURLToPath(
+  new URL('../../../fixtures/models/tiny-distilbert-sst2', import.meta.url),
+);
 
 describe('createOnnxTextEncoder (tiny-distilbert-encoder fixture, random weights)', () => {
   let enc: OnnxTextEncoder;
@@ -52,8 +56,8 @@ describe('createOnnxTextEncoder (tiny-distilbert-encoder fixture, random weights
     await expect(createOnnxTextEncoder({ modelPath: encoderPath, batchSize: 0 })).rejects.toThrow(
       InvalidArgumentError,
     );
-    await expect(
-      createOnnxTextEncoder({ modelPath: encoderPath, pooling: 'max' as 'mean' }),
-    ).rejects.toThrow(/pooling/);
+    await expect(createOnnxTextEncoder({ modelPath: encoderPath, pooling: 'max' as 'mean' })).rejects.toThrow(
+      /pooling/,
+    );
   });
 });

@@ -64,7 +64,10 @@ export async function createOnnxTextEncoder(options: OnnxTextEncoderOptions): Pr
   );
   const limiter = createConcurrencyLimiter(1);
 
-  const forward = async (texts: readonly string[], signal: AbortSignal | undefined): Promise<TextEmbeddings> => {
+  const forward = async (
+    texts: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<TextEmbeddings> => {
     if (!Array.isArray(texts)) throw new InvalidArgumentError('texts', 'must be an array of strings');
     texts.forEach((t, i) => {
       if (typeof t !== 'string') throw new InvalidArgumentError(`texts[${i}]`, 'must be a string');

@@ -233,6 +233,7 @@ export {
   trainJudgeHead,
   writeJudgeHead,
 } from './train-head.js';
+export { createOnnxFeaturizer, judgeHeadTexts, type OnnxFeaturizerOptions } from './onnx-featurizer.js';
 export {
   encodeJudgePolicy,
   type GrpoJudgePolicyConfig,
