@@ -278,6 +278,26 @@ describe('judgekit train-head --features onnx:DIR', () => {
 });
 
 describe('judgekit train-grpo', () => {
+  it('config "backend" runs the loss step through the webgpu ops and prints the choice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-grpob-'));
+    const cfg = join(dir, 'grpo.json');
+    const base = {
+      data: { path: pandalm, format: 'pandalm', limit: 50 },
+      verdictScores: { winner: 8, loser: 4, tie: 6 },
+      steps: 3,
+      out: 'run',
+    };
+    writeFileSync(cfg, JSON.stringify({ ...base, backend: 'auto' }));
+    const r = await cli(['train-grpo', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: judgekit\/webgpu: (webgpu on|cpu backend)/m);
+    expect(jsonl(join(dir, 'run', 'steps.jsonl'))).toHaveLength(3);
+    writeFileSync(cfg, JSON.stringify({ ...base, backend: 'tpu' }));
+    const bad = await cli(['train-grpo', '--config', cfg]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/`backend` must be "cpu", "webgpu" or "auto"/);
+  }, 300_000);
+
   it('trains from a config, writes per-step JSONL, an SVG plot and the policy; a bad key names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-grpo-'));
     const cfg = join(dir, 'grpo.json');

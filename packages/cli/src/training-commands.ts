@@ -25,6 +25,8 @@ import {
   parseGrpoJudgePolicyConfig,
   renderStepPlot,
   trainGrpoJudgePolicy,
+  trainGrpoJudgePolicyOnBackend,
+  type GrpoStepStats,
   loadEmbeddingFeaturizer,
   loadJudgeLmSftSources,
   loadPreferenceSamples,
@@ -448,8 +450,9 @@ const TRAIN_GRPO_USAGE = `usage: judgekit train-grpo --config grpo.json [--out D
 grpo.json: {"data": {"path": "...", "format": "pandalm", "limit": 200},
             "verdictScores": {"winner": 8, "loser": 4, "tie": 6},
             "seed": 0, "steps": 150, "promptsPerStep": 8, "groupSize": 8, "learningRate": 0.05,
-            "convention": "verl", "shapingWeight": 1, "out": "grpo-run"}
-Paths are relative to the config file. Writes <out>/steps.jsonl (one line of statistics per step),
+            "convention": "verl", "shapingWeight": 1, "out": "grpo-run", "backend": "auto"}
+Paths are relative to the config file. "backend" (cpu|webgpu|auto; verl only) runs each step's loss
+and gradients through @judgekit/webgpu's ops (the choice is printed); without it, grpoStep (float64). Writes <out>/steps.jsonl (one line of statistics per step),
 <out>/reward.svg (mean rewards per step) and <out>/policy.safetensors.
 `;
 
@@ -481,18 +484,26 @@ async function trainGrpoCommand(args: string[], io: CliIo): Promise<number> {
   const samples = idx.map((i) => ds.samples[i]!);
   const gts = idx.map((i) => judgeLrmGroundTruth(ds.labels[i]!, config.verdictScores));
   const out = (values.out as string | undefined) ?? resolve(base, config.out ?? 'grpo-run');
-  const { data: _d, verdictScores: _v, out: _o, ...loop } = config;
+  const { data: _d, verdictScores: _v, out: _o, backend, ...loop } = config;
   const steps: string[] = [];
-  const result = trainGrpoJudgePolicy(samples, gts, {
+  const loopOptions = {
     ...loop,
-    onStep: (s) => {
+    onStep: (s: GrpoStepStats) => {
       steps.push(JSON.stringify(s));
       if (s.step === 1 || s.step % 10 === 0)
         io.stderr.write(
           `step ${s.step}: reward ${s.rewardMean.toFixed(3)}, JudgeLRM reward ${s.judgeRewardMean.toFixed(3)}, well-formed ${s.wellFormed.toFixed(3)}, entropy ${s.entropy.toFixed(3)}\n`,
         );
     },
-  });
+  };
+  const result =
+    backend === undefined
+      ? trainGrpoJudgePolicy(samples, gts, loopOptions)
+      : await trainGrpoJudgePolicyOnBackend(samples, gts, {
+          ...loopOptions,
+          backend,
+          onBackendSelected: (b) => io.stderr.write(`backend: ${b.message}\n`),
+        });
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'steps.jsonl'), `${steps.join('\n')}\n`);
   await writeFile(

@@ -246,3 +246,8 @@ export {
   renderStepPlot,
   trainGrpoJudgePolicy,
 } from './grpo-policy-loop.js';
+export {
+  type GrpoJudgePolicyBackendOptions,
+  type GrpoJudgePolicyBackendResult,
+  trainGrpoJudgePolicyOnBackend,
+} from './grpo-policy-loop-backend.js';

@@ -45,13 +45,13 @@ export interface ScoreRolloutsOnBackendOptions extends ScoreRolloutsOptions {
 const ADVANTAGE_KEYS = new Set(['advEstimator', 'normAdvByStd', 'gamma']);
 
 /**
- * The `grpoClipKlLoss` options for verl settings of `grpoStep`: advantage settings are dropped
+ * @internal The `grpoClipKlLoss` options for verl settings of `grpoStep`: advantage settings are dropped
  * (advantages are computed on the CPU), defaults the kernel would not recognise by name
  * (`policyLoss: 'vanilla'`, `entropyCoeff: 0`) are dropped, `reference` maps to the kernel's
  * `version`; anything else is passed through so the op rejects it (`NotSupportedError`, the same
  * on every backend).
  */
-function kernelOptions(verl: GrpoStepVerlOptions | undefined): Record<string, unknown> {
+export function grpoClipKlLossOptions(verl: GrpoStepVerlOptions | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(verl ?? {})) {
     if (v === undefined || ADVANTAGE_KEYS.has(k)) continue;
@@ -91,7 +91,7 @@ export async function scoreRolloutsOnBackend(
       'the compute backends implement verl\'s loss only (the grpoClipKlLoss op: PPO-clip + low_var_kl, token-mean); score the "trl" convention with scoreRollouts (CPU, float64)',
     );
   const base = scoreRollouts(rollouts, scoreOptions);
-  const opOptions = kernelOptions(scoreOptions.verl);
+  const opOptions = grpoClipKlLossOptions(scoreOptions.verl);
   const webgpu = await import('@judgekit/webgpu');
   const inputs = {
     logProb: base.logProbs,
@@ -108,10 +108,7 @@ export async function scoreRolloutsOnBackend(
     const report: RolloutScoringBackend = {
       requested: kind,
       chosen: sel.chosen,
-      adapter:
-        chosen.name === 'webgpu'
-          ? chosen.adapterDescription.description || sel.adapter?.vendor || chosen.adapterDescription.source
-          : null,
+      adapter: chosen.name === 'webgpu' ? chosen.adapterName : null,
       fallbackReason: sel.fallbackReason,
       computedBy: 'grpoClipKlLoss',
       precision: chosen.name === 'webgpu' ? 'float32' : 'float64',
