@@ -145,6 +145,26 @@ interface OnnxSequenceClassifier {
 }
 declare function createOnnxSequenceClassifier(options: OnnxSequenceClassifierOptions): Promise<OnnxSequenceClassifier>;
 
+interface OnnxTextEncoderOptions extends LocalOnnxModelOptions {
+    batchSize?: number;
+    maxLength?: number;
+    output?: string;
+    pooling?: 'mean' | 'cls';
+}
+interface TextEmbeddings {
+    data: Float64Array;
+    rows: number;
+    cols: number;
+}
+interface OnnxTextEncoder {
+    readonly id: string;
+    readonly pooling: 'mean' | 'cls';
+    embed(texts: readonly string[], options?: {
+        signal?: AbortSignal;
+    }): Promise<TextEmbeddings>;
+}
+declare function createOnnxTextEncoder(options: OnnxTextEncoderOptions): Promise<OnnxTextEncoder>;
+
 interface OpenAIClientLike {
     chat: {
         completions: {
@@ -279,6 +299,8 @@ export {
     type OnnxDtype,
     type OnnxSequenceClassifier,
     type OnnxSequenceClassifierOptions,
+    type OnnxTextEncoder,
+    type OnnxTextEncoderOptions,
     type OpenAIClientLike,
     type OpenAIClientModelOptions,
     type OpenAICompatibleModelOptions,
@@ -292,6 +314,7 @@ export {
     type RetryPolicy,
     type SplitReply,
     type StructuredOutputMode,
+    type TextEmbeddings,
     type TextPair,
     type ThinkBlocks,
     type TransformersJsModelOptions,
@@ -308,6 +331,7 @@ export {
     createFileCache,
     createMemoryCache,
     createOnnxSequenceClassifier,
+    createOnnxTextEncoder,
     createOpenAIClientModel,
     createOpenAICompatibleModel,
     createReplayJudgeModel,

@@ -5,7 +5,7 @@ export { getCombineRule, listCombineRules } from '@judgekit/metrics';
 import { Judgment, RegistryParseOptions, registerJudgeFormat, registerParser, ParseMode, JudgeOutputParser } from '@judgekit/parsers';
 import { PromptTemplate, RenderOptions, registerOutputFormat, registerTemplate, formatJudgeOutput } from '@judgekit/prompts';
 export { PromptTemplate, getTemplate, listTemplates } from '@judgekit/prompts';
-import { JudgeModel, JudgeModelLike, ReplayJudgeModel } from '@judgekit/models';
+import { JudgeModel, JudgeModelLike, ReplayJudgeModel, OnnxTextEncoderOptions } from '@judgekit/models';
 export { JudgeModel, JudgeModelLike, GenerateRequest as JudgeRequest, GenerateResponse as JudgeResponse, OpenAICompatibleModelOptions, ReplayJudgeModelOptions, ReplayOutput, createAiSdkJudgeModel, createFileCache, createOpenAIClientModel, createOpenAICompatibleModel, createReplayJudgeModel, createRoundRobinModel } from '@judgekit/models';
 import { NamedTensor, SpinRound, RewardHead } from '@judgekit/baselines';
 import { GrpoStepVerlOptions, GrpoStepTrlOptions } from '@judgekit/grpo';
@@ -752,8 +752,18 @@ interface RolloutStats {
     missingResponseHeader: number;
     trainerMetrics: Record<string, number>;
 }
+interface RolloutScoringBackend {
+    requested: 'cpu' | 'webgpu' | 'auto';
+    chosen: 'cpu' | 'webgpu';
+    adapter: string | null;
+    fallbackReason: string | null;
+    computedBy: 'grpoStep' | 'grpoClipKlLoss';
+    precision: 'float64' | 'float32';
+    message: string;
+}
 interface ScoredRollouts {
     convention: 'verl' | 'trl';
+    backend: RolloutScoringBackend;
     rewardName: string;
     rows: number;
     cols: number;
@@ -790,6 +800,18 @@ interface ScoredRolloutFiles {
     summary: string;
 }
 declare function writeScoredRollouts(dir: string, scored: ScoredRollouts, rollouts: readonly Rollout[]): Promise<ScoredRolloutFiles>;
+
+type ComputeBackendKind = 'cpu' | 'webgpu' | 'auto';
+declare const WEBGPU_LOSS_TOLERANCE: Readonly<{
+    rtol: 0.0001;
+    atol: 0.000001;
+}>;
+interface ScoreRolloutsOnBackendOptions extends ScoreRolloutsOptions {
+    backend: ComputeBackendKind;
+    adapter?: 'dawn' | 'dawn-opengles';
+    onBackendSelected?: (backend: RolloutScoringBackend) => void;
+}
+declare function scoreRolloutsOnBackend(rollouts: readonly Rollout[], options: ScoreRolloutsOnBackendOptions): Promise<ScoredRollouts>;
 
 type TrlSftFormat = 'prompt-completion' | 'messages';
 interface JudgeLmSftSource {
@@ -948,6 +970,14 @@ declare function loadPreferenceSamples(file: string, seed?: Seed): Promise<{
     labels: Verdict[];
 }>;
 
+interface OnnxFeaturizerOptions extends OnnxTextEncoderOptions {
+    texts: readonly string[];
+    onProgress?: (done: number, total: number) => void;
+    signal?: AbortSignal;
+}
+declare function judgeHeadTexts(samples: readonly PairwiseSample[], formatAnswer?: (question: string, answer: string) => string): string[];
+declare function createOnnxFeaturizer(options: OnnxFeaturizerOptions): Promise<TextFeaturizer>;
+
 declare const JUDGE_POLICY_TOKENS: readonly string[];
 interface GrpoJudgePolicyOptions {
     seed?: number;
@@ -1020,9 +1050,20 @@ interface GrpoJudgePolicyConfig {
     temperature?: number;
     convention?: 'verl' | 'trl';
     shapingWeight?: number;
+    backend?: 'cpu' | 'webgpu' | 'auto';
 }
 declare function parseGrpoJudgePolicyConfig(value: unknown, file: string): GrpoJudgePolicyConfig;
 declare function encodeJudgePolicy(result: GrpoJudgePolicyResult): Uint8Array;
+
+interface GrpoJudgePolicyBackendOptions extends GrpoJudgePolicyOptions {
+    backend: ComputeBackendKind;
+    adapter?: 'dawn' | 'dawn-opengles';
+    onBackendSelected?: (backend: RolloutScoringBackend) => void;
+}
+interface GrpoJudgePolicyBackendResult extends GrpoJudgePolicyResult {
+    backend: RolloutScoringBackend;
+}
+declare function trainGrpoJudgePolicyOnBackend(samples: readonly PairwiseSample[], groundTruths: readonly string[], options: GrpoJudgePolicyBackendOptions): Promise<GrpoJudgePolicyBackendResult>;
 
 export {
     type AutoevalsScore,
@@ -1030,6 +1071,7 @@ export {
     type BuildRecordInput,
     type CallParse,
     type CallRecord,
+    type ComputeBackendKind,
     type ErrorExample,
     type ErrorSummary,
     type EvaluateOnDatasetOptions,
@@ -1049,6 +1091,8 @@ export {
     type GradeResult,
     type GradeScoreResult,
     type GroupRewardStats,
+    type GrpoJudgePolicyBackendOptions,
+    type GrpoJudgePolicyBackendResult,
     type GrpoJudgePolicyConfig,
     type GrpoJudgePolicyOptions,
     type GrpoJudgePolicyResult,
@@ -1089,6 +1133,7 @@ export {
     type LoadedPlugin,
     type NamedEvaluation,
     OUTCOME_CLASSES,
+    type OnnxFeaturizerOptions,
     type OutcomeConfusion,
     PAIRWISE_DATASET_FORMATS,
     PANDALM_RECORDED_JUDGES,
@@ -1109,9 +1154,11 @@ export {
     type ResultsFileWriterOptions,
     type RewardedCompletion,
     type Rollout,
+    type RolloutScoringBackend,
     type RolloutStats,
     type RunFingerprint,
     type ScoreJudgeOutputsOptions,
+    type ScoreRolloutsOnBackendOptions,
     type ScoreRolloutsOptions,
     type ScoredJudgeOutputs,
     type ScoredRolloutFiles,
@@ -1129,11 +1176,13 @@ export {
     type TrainedJudgeHead,
     type TrlSftFormat,
     type VerdictScoreConvention,
+    WEBGPU_LOSS_TOLERANCE,
     aggregateJury,
     buildJudgeRecord,
     checkParseFailureRate,
     checkRunFingerprint,
     createHashingFeaturizer,
+    createOnnxFeaturizer,
     createProgressBar,
     datasetContentHash,
     dpoPairsFromRewards,
@@ -1147,6 +1196,7 @@ export {
     gradeMany,
     isErrorRecord,
     judge,
+    judgeHeadTexts,
     judgeLrmGroundTruth,
     judgeMany,
     judgeRationale,
@@ -1179,6 +1229,7 @@ export {
     renderStepPlot,
     scoreJudgeOutputs,
     scoreRollouts,
+    scoreRolloutsOnBackend,
     scoredRolloutLines,
     scoredRolloutTensors,
     spinRoundData,
@@ -1187,6 +1238,7 @@ export {
     swapJudgeLmJudgment,
     toAutoevalsScore,
     trainGrpoJudgePolicy,
+    trainGrpoJudgePolicyOnBackend,
     trainJudgeHead,
     writeEvaluationReport,
     writeJsonlRows,
