@@ -121,6 +121,7 @@ describe('scoreRolloutsOnBackend', () => {
   }, 300_000);
 
   const kinds: ComputeBackendKind[] = hasGpu ? ['cpu', 'webgpu'] : ['cpu'];
+  const rejections = new Map<ComputeBackendKind, string[]>();
   for (const backend of kinds) {
     it(`${backend}: options the kernel does not implement are rejected with the op's NotSupportedError`, async () => {
       const rollouts = await readRollouts(FIXTURE);
@@ -138,6 +139,9 @@ describe('scoreRolloutsOnBackend', () => {
       expect(messages[1]).toContain('lossAggMode');
       expect(messages[2]).toContain('policyLoss');
       expect(messages[3]).toContain('klLossType');
+      rejections.set(backend, messages);
+      // the same rejection, word for word, on every backend
+      if (backend !== 'cpu') expect(messages).toEqual(rejections.get('cpu'));
     }, 300_000);
   }
 
