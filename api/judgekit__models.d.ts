@@ -155,6 +155,26 @@ interface OnnxSequenceClassifier {
 }
 declare function createOnnxSequenceClassifier(options: OnnxSequenceClassifierOptions): Promise<OnnxSequenceClassifier>;
 
+interface OnnxTextEncoderOptions extends LocalOnnxModelOptions {
+    batchSize?: number;
+    maxLength?: number;
+    output?: string;
+    pooling?: 'mean' | 'cls';
+}
+interface TextEmbeddings {
+    data: Float64Array;
+    rows: number;
+    cols: number;
+}
+interface OnnxTextEncoder {
+    readonly id: string;
+    readonly pooling: 'mean' | 'cls';
+    embed(texts: readonly string[], options?: {
+        signal?: AbortSignal;
+    }): Promise<TextEmbeddings>;
+}
+declare function createOnnxTextEncoder(options: OnnxTextEncoderOptions): Promise<OnnxTextEncoder>;
+
 interface OpenAIClientLike {
     chat: {
         completions: {
@@ -290,6 +310,8 @@ export {
     type OnnxDtype,
     type OnnxSequenceClassifier,
     type OnnxSequenceClassifierOptions,
+    type OnnxTextEncoder,
+    type OnnxTextEncoderOptions,
     type OpenAIClientLike,
     type OpenAIClientModelOptions,
     type OpenAICompatibleModelOptions,
@@ -303,6 +325,7 @@ export {
     type RetryPolicy,
     type SplitReply,
     type StructuredOutputMode,
+    type TextEmbeddings,
     type TextPair,
     type ThinkBlocks,
     type TokenLogprob,
@@ -321,6 +344,7 @@ export {
     createFileCache,
     createMemoryCache,
     createOnnxSequenceClassifier,
+    createOnnxTextEncoder,
     createOpenAIClientModel,
     createOpenAICompatibleModel,
     createReplayJudgeModel,

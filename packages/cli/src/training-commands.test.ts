@@ -60,6 +60,42 @@ describe('judgekit score-rollouts', () => {
     expect(u.stderr).toMatch(/--convention must be verl or trl/);
   });
 
+  it('--backend runs the loss through the webgpu op, prints the choice and records it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'jk-sr-'));
+    const r = await cli([
+      'score-rollouts',
+      rolloutsFile,
+      '--convention',
+      'verl',
+      '--out',
+      out,
+      '--backend',
+      'auto',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: judgekit\/webgpu: (webgpu on|cpu backend)/m);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.backend).toMatchObject({ requested: 'auto', computedBy: 'grpoClipKlLoss' });
+    expect(r.stdout).toContain(`(${summary.backend.chosen}, ${summary.backend.precision})`);
+    const expected = scoreRollouts(await readRollouts(rolloutsFile), { convention: 'verl' });
+    expect(Math.abs(summary.loss - expected.loss)).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(expected.loss));
+    const t = await cli([
+      'score-rollouts',
+      rolloutsFile,
+      '--convention',
+      'trl',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    ]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/verl's loss only/);
+    const u = await cli(['score-rollouts', rolloutsFile, '--convention', 'verl', '--backend', 'tpu']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/--backend must be cpu, webgpu or auto/);
+  }, 300_000);
+
   it('warns loudly when prompts lack the response header', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-sr-'));
     const f = join(dir, 'r.jsonl');
@@ -218,7 +254,50 @@ describe('judgekit train-head', () => {
   });
 });
 
+describe('judgekit train-head --features onnx:DIR', () => {
+  it('embeds the answers with the tiny ONNX encoder and trains a head on them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-tho-'));
+    const prefs = join(dir, 'prefs.jsonl');
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      JSON.stringify({ prompt: `q${i}`, chosen: `a careful answer number ${i}`, rejected: `no ${i}` }),
+    );
+    writeFileSync(prefs, `${rows.join('\n')}\n`);
+    const model = fileURLToPath(new URL('../../../fixtures/models/tiny-distilbert-encoder', import.meta.url));
+    const out = join(dir, 'head');
+    const args = ['train-head', '--data', prefs, '--format', 'preference', '--out', out];
+    const r = await cli([...args, '--features', `onnx:${model}`, '--resamples', '20', '--max-epochs', '3']);
+    expect(r.stderr).toMatch(/^onnx features: 60\/60 texts$/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/validation accuracy [\d.]+/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(JSON.stringify(report)).toContain('onnx:tiny-distilbert-encoder:mean');
+    const missing = await cli([...args, '--features', `onnx:${join(dir, 'nope')}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/does not exist/);
+  }, 120_000);
+});
+
 describe('judgekit train-grpo', () => {
+  it('config "backend" runs the loss step through the webgpu ops and prints the choice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-grpob-'));
+    const cfg = join(dir, 'grpo.json');
+    const base = {
+      data: { path: pandalm, format: 'pandalm', limit: 50 },
+      verdictScores: { winner: 8, loser: 4, tie: 6 },
+      steps: 3,
+      out: 'run',
+    };
+    writeFileSync(cfg, JSON.stringify({ ...base, backend: 'auto' }));
+    const r = await cli(['train-grpo', '--config', cfg]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^backend: judgekit\/webgpu: (webgpu on|cpu backend)/m);
+    expect(jsonl(join(dir, 'run', 'steps.jsonl'))).toHaveLength(3);
+    writeFileSync(cfg, JSON.stringify({ ...base, backend: 'tpu' }));
+    const bad = await cli(['train-grpo', '--config', cfg]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/`backend` must be "cpu", "webgpu" or "auto"/);
+  }, 300_000);
+
   it('trains from a config, writes per-step JSONL, an SVG plot and the policy; a bad key names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jk-grpo-'));
     const cfg = join(dir, 'grpo.json');

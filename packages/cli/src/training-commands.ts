@@ -18,11 +18,15 @@ import {
   readPromptCompletions,
   readRollouts,
   createHashingFeaturizer,
+  createOnnxFeaturizer,
+  judgeHeadTexts,
   encodeJudgePolicy,
   judgeLrmGroundTruth,
   parseGrpoJudgePolicyConfig,
   renderStepPlot,
   trainGrpoJudgePolicy,
+  trainGrpoJudgePolicyOnBackend,
+  type GrpoStepStats,
   loadEmbeddingFeaturizer,
   loadJudgeLmSftSources,
   loadPreferenceSamples,
@@ -30,6 +34,7 @@ import {
   writeEvaluationReport,
   writeJudgeHead,
   scoreRollouts,
+  scoreRolloutsOnBackend,
   spinRoundData,
   writeJsonlRows,
   writeScoredRollouts,
@@ -71,6 +76,7 @@ function positiveInt(v: unknown, name: string): number | undefined {
 
 const SCORE_ROLLOUTS_USAGE = `usage: judgekit score-rollouts <rollouts.jsonl> --convention verl|trl [--out DIR]
                               [--preset qwen25] [--max-response-length N] [--num-generations G]
+                              [--backend cpu|webgpu|auto]
 
 Each line: {"prompt", "completion", "group_id", "ground_truth", optional "log_probs",
 "old_log_probs", "ref_log_probs", "entropy" (one number per response token), "response_length"}.
@@ -78,6 +84,10 @@ Rewards with the JudgeLRM reward (--preset, default qwen25 = judgelrm.py), group
 verl's (compute_grpo_outcome_advantage, any group order) or TRL's (GRPOTrainer, contiguous groups)
 convention, the GRPO loss and its gradient with respect to the log-probs. Writes
 <out>/scored.jsonl, <out>/scored.safetensors and <out>/summary.json (default out: scored-rollouts).
+--backend runs the loss and its gradients through @judgekit/webgpu's grpoClipKlLoss op (verl only:
+PPO-clip + low_var_kl, token-mean): cpu (float64), webgpu (float32; needs the optional \`webgpu\`
+package and an adapter) or auto (WebGPU when available, else the CPU; the choice is printed).
+Without --backend: @judgekit/grpo grpoStep on the CPU (float64), both conventions.
 `;
 
 async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> {
@@ -89,6 +99,7 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
       preset: { type: 'string' },
       'max-response-length': { type: 'string' },
       'num-generations': { type: 'string' },
+      backend: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -114,14 +125,25 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
     );
   const maxResponseLength = positiveInt(values['max-response-length'], 'max-response-length');
   const numGenerations = positiveInt(values['num-generations'], 'num-generations');
+  const backend = values.backend as string | undefined;
+  if (backend !== undefined && backend !== 'cpu' && backend !== 'webgpu' && backend !== 'auto')
+    throw new UsageError(`--backend must be cpu, webgpu or auto, got ${JSON.stringify(backend)}`);
   const rollouts = await readRollouts(positionals[0]!);
-  const scored = scoreRollouts(rollouts, {
+  const scoreOptions = {
     convention,
     reward: createJudgeLrmReward({ base }),
     checkResponseHeader: true,
     ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
     ...(numGenerations === undefined ? {} : { trl: { numGenerations } }),
-  });
+  } as const;
+  const scored =
+    backend === undefined
+      ? scoreRollouts(rollouts, scoreOptions)
+      : await scoreRolloutsOnBackend(rollouts, {
+          ...scoreOptions,
+          backend,
+          onBackendSelected: (b) => io.stderr.write(`backend: ${b.message}\n`),
+        });
   const files = await writeScoredRollouts(
     (values.out as string | undefined) ?? 'scored-rollouts',
     scored,
@@ -132,7 +154,7 @@ async function scoreRolloutsCommand(args: string[], io: CliIo): Promise<number> 
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(4));
   io.stdout.write(
     `${scored.rows} rollouts in ${s.groups.length} groups (${convention}): reward mean ${f(s.rewardMean)} ± ${f(s.rewardStd)}, ` +
-      `loss ${scored.loss.toPrecision(6)}, clip fraction ${f(s.clipFraction)}, KL ${f(s.kl)}, entropy ${f(s.entropy)}, ` +
+      `loss ${scored.loss.toPrecision(6)} (${scored.backend.chosen}, ${scored.backend.precision}), clip fraction ${f(s.clipFraction)}, KL ${f(s.kl)}, entropy ${f(s.entropy)}, ` +
       `mean length ${s.responseLength.mean.toFixed(1)}, ${s.zeroVarianceGroups} groups without reward variance\n` +
       `wrote ${files.jsonl}\n      ${files.safetensors}\n      ${files.summary}\n`,
   );
@@ -309,12 +331,14 @@ async function makeDataCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 const TRAIN_HEAD_USAGE = `usage: judgekit train-head --data <path> --format pandalm|judgelm|llmbar|preference --out DIR
-                         [--objective bradley-terry|cross-encoder] [--features hashing[:DIM]|embeddings:FILE]
+                         [--objective bradley-terry|cross-encoder] [--features hashing[:DIM]|embeddings:FILE|onnx:MODEL_DIR]
                          [--seed 0] [--val-fraction 0.2] [--max-epochs 30] [--patience 5] [--hidden-dim 0]
                          [--learning-rate 0.01] [--batch-size 16] [--resamples 1000]
 
 Features: the built-in hashing featurizer (default, DIM 1024; needs no model) or a JSONL file of
-{"text", "embedding"} rows whose texts are "<question>\\n\\n<answer>". preference = RewardBench-style
+{"text", "embedding"} rows whose texts are "<question>\\n\\n<answer>", or a local ONNX encoder folder
+(config.json, tokenizer, onnx/model.onnx with a last_hidden_state output; needs the optional
+@huggingface/transformers; offline) whose last hidden state is mean-pooled. preference = RewardBench-style
 prompt/chosen/rejected. Splits the labelled samples (seeded) into train and validation, stops
 early on validation accuracy and keeps the best epoch. Writes <out>/head.safetensors,
 <out>/history.jsonl and the judge report <out>/report.{md,json,svg} on the validation samples.
@@ -359,19 +383,28 @@ async function trainHeadCommand(args: string[], io: CliIo): Promise<number> {
     );
   const seed = numberArg(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 0;
   const features = (values.features as string | undefined) ?? 'hashing';
-  let featurizer: ReturnType<typeof createHashingFeaturizer>;
+  let featurizer: ReturnType<typeof createHashingFeaturizer> | undefined;
   const hm = /^hashing(?::(\d+))?$/.exec(features);
+  const onnxDir = features.startsWith('onnx:') ? features.slice('onnx:'.length) : undefined;
   if (hm) featurizer = createHashingFeaturizer(hm[1] === undefined ? 1024 : Number(hm[1]));
   else if (features.startsWith('embeddings:'))
     featurizer = await loadEmbeddingFeaturizer(features.slice('embeddings:'.length));
-  else
+  else if (onnxDir === undefined || onnxDir === '')
     throw new UsageError(
-      `--features must be hashing[:DIM] or embeddings:FILE, got ${JSON.stringify(features)}`,
+      `--features must be hashing[:DIM], embeddings:FILE or onnx:MODEL_DIR, got ${JSON.stringify(features)}`,
     );
   let samples: PairwiseSample[];
   let labels: (Verdict | null)[];
   if (values.format === 'preference') ({ samples, labels } = await loadPreferenceSamples(data, seed));
   else ({ samples, labels } = await loadPairwiseDataset(data, datasetFormat(values.format)));
+  if (featurizer === undefined) {
+    // onnx:DIR — embed every answer the head will see once (mean-pooled last hidden state)
+    featurizer = await createOnnxFeaturizer({
+      modelPath: onnxDir as string,
+      texts: judgeHeadTexts(samples),
+      onProgress: (done, total) => io.stderr.write(`onnx features: ${done}/${total} texts\n`),
+    });
+  }
   const maxEpochs = positiveInt(values['max-epochs'], 'max-epochs');
   const patience = positiveInt(values.patience, 'patience');
   const hiddenDim =
@@ -417,8 +450,9 @@ const TRAIN_GRPO_USAGE = `usage: judgekit train-grpo --config grpo.json [--out D
 grpo.json: {"data": {"path": "...", "format": "pandalm", "limit": 200},
             "verdictScores": {"winner": 8, "loser": 4, "tie": 6},
             "seed": 0, "steps": 150, "promptsPerStep": 8, "groupSize": 8, "learningRate": 0.05,
-            "convention": "verl", "shapingWeight": 1, "out": "grpo-run"}
-Paths are relative to the config file. Writes <out>/steps.jsonl (one line of statistics per step),
+            "convention": "verl", "shapingWeight": 1, "out": "grpo-run", "backend": "auto"}
+Paths are relative to the config file. "backend" (cpu|webgpu|auto; verl only) runs each step's loss
+and gradients through @judgekit/webgpu's ops (the choice is printed); without it, grpoStep (float64). Writes <out>/steps.jsonl (one line of statistics per step),
 <out>/reward.svg (mean rewards per step) and <out>/policy.safetensors.
 `;
 
@@ -450,18 +484,26 @@ async function trainGrpoCommand(args: string[], io: CliIo): Promise<number> {
   const samples = idx.map((i) => ds.samples[i]!);
   const gts = idx.map((i) => judgeLrmGroundTruth(ds.labels[i]!, config.verdictScores));
   const out = (values.out as string | undefined) ?? resolve(base, config.out ?? 'grpo-run');
-  const { data: _d, verdictScores: _v, out: _o, ...loop } = config;
+  const { data: _d, verdictScores: _v, out: _o, backend, ...loop } = config;
   const steps: string[] = [];
-  const result = trainGrpoJudgePolicy(samples, gts, {
+  const loopOptions = {
     ...loop,
-    onStep: (s) => {
+    onStep: (s: GrpoStepStats) => {
       steps.push(JSON.stringify(s));
       if (s.step === 1 || s.step % 10 === 0)
         io.stderr.write(
           `step ${s.step}: reward ${s.rewardMean.toFixed(3)}, JudgeLRM reward ${s.judgeRewardMean.toFixed(3)}, well-formed ${s.wellFormed.toFixed(3)}, entropy ${s.entropy.toFixed(3)}\n`,
         );
     },
-  });
+  };
+  const result =
+    backend === undefined
+      ? trainGrpoJudgePolicy(samples, gts, loopOptions)
+      : await trainGrpoJudgePolicyOnBackend(samples, gts, {
+          ...loopOptions,
+          backend,
+          onBackendSelected: (b) => io.stderr.write(`backend: ${b.message}\n`),
+        });
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'steps.jsonl'), `${steps.join('\n')}\n`);
   await writeFile(

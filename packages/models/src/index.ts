@@ -63,6 +63,12 @@ export {
   type TextPair,
 } from './onnx-sequence-classifier.js';
 export {
+  createOnnxTextEncoder,
+  type OnnxTextEncoder,
+  type OnnxTextEncoderOptions,
+  type TextEmbeddings,
+} from './onnx-text-encoder.js';
+export {
   createOpenAIClientModel,
   isOpenAIClient,
   type OpenAIClientLike,

@@ -10,7 +10,8 @@
  * `</think><answer>s1</answer><answer>s2</answer>` and end. A fresh policy emits random tokens
  * (reward −3: format and content penalties); the loop learns the structure and scores whose order
  * follows the pair features. Float64 throughout and one seeded RNG: two runs with the same
- * config are bit-identical. CPU only (the WebGPU kernels are not wired into this loop).
+ * config are bit-identical. `trainGrpoJudgePolicyOnBackend` runs the same loop with its loss step
+ * on a @judgekit/webgpu backend (CPU or WebGPU).
  *
  * @module
  */
@@ -160,6 +161,58 @@ export function trainGrpoJudgePolicy(
   groundTruths: readonly string[],
   options: GrpoJudgePolicyOptions = {},
 ): GrpoJudgePolicyResult {
+  const loop = judgePolicyLoop(samples, groundTruths, options);
+  let next = loop.next();
+  while (!next.done) next = loop.next(grpoStepLoss(next.value, options));
+  return next.value;
+}
+
+/** What one step asks of its loss: the sampled batch, its rewards and the logits they came from. */
+export interface PolicyLossRequest {
+  /** Completions (B = prompts × group size) and tokens per completion (T). */
+  rows: number;
+  cols: number;
+  /** Response mask `[B, T]`. */
+  mask: Float64Array;
+  /** Reward per completion `[B]`. */
+  rewards: Float64Array;
+  /** Group (prompt) of each completion `[B]`. */
+  groupIds: number[];
+  /** Logits `[B·T, V]`, sampled tokens `[B·T]` (−1 = padding), V and the sampling temperature. */
+  logits: Float64Array;
+  labels: Int32Array;
+  vocab: number;
+  temperature: number;
+}
+
+/** The loss of one step: its value, ∂loss/∂logits `[B·T, V]` and the token entropies `[B·T]`. */
+export interface PolicyLossResult {
+  loss: number;
+  gradLogits: ArrayLike<number>;
+  entropy: ArrayLike<number>;
+}
+
+/** The CPU loss: `grpoStep` (float64) with the logits, in the convention asked for. */
+function grpoStepLoss(req: PolicyLossRequest, options: GrpoJudgePolicyOptions): PolicyLossResult {
+  const { rows, cols, mask, rewards, groupIds, logits, labels, vocab, temperature } = req;
+  const out = grpoStep(
+    { rows, cols, mask, rewards, groupIds, logits: { logits, labels, vocab, temperature } },
+    (options.convention ?? 'verl') === 'verl'
+      ? { impl: 'verl', ...(options.verl ? { verl: options.verl } : {}) }
+      : { impl: 'trl', trl: { numGenerations: options.groupSize ?? 8, ...options.trl } },
+  );
+  return { loss: out.loss, gradLogits: out.gradLogits!, entropy: out.entropy! };
+}
+
+/**
+ * The loop as a generator: it yields each step's loss request and resumes with its result, so
+ * the CPU driver ({@link trainGrpoJudgePolicy}) stays synchronous and a backend driver may await.
+ */
+export function* judgePolicyLoop(
+  samples: readonly PairwiseSample[],
+  groundTruths: readonly string[],
+  options: GrpoJudgePolicyOptions = {},
+): Generator<PolicyLossRequest, GrpoJudgePolicyResult, PolicyLossResult> {
   if (samples.length === 0 || groundTruths.length !== samples.length)
     throw new InvalidArgumentError('samples', 'needs one ground truth per sample and at least one sample');
   const seed = options.seed ?? 0;
@@ -168,7 +221,6 @@ export function trainGrpoJudgePolicy(
   const G = options.groupSize ?? 8;
   const T = options.maxTokens ?? 8;
   const temperature = options.temperature ?? 1;
-  const convention = options.convention ?? 'verl';
   const shaping = options.shapingWeight ?? 1;
   const judge = options.judgeReward ?? createJudgeLrmReward();
   const reward =
@@ -292,15 +344,20 @@ export function trainGrpoJudgePolicy(
       }
     }
     // advantages, loss and ∂loss/∂logits
-    const out = grpoStep(
-      { rows, cols: T, mask, rewards, groupIds, logits: { logits, labels, vocab: V, temperature } },
-      convention === 'verl'
-        ? { impl: 'verl', ...(options.verl ? { verl: options.verl } : {}) }
-        : { impl: 'trl', trl: { numGenerations: G, ...options.trl } },
-    );
+    const out: PolicyLossResult = yield {
+      rows,
+      cols: T,
+      mask,
+      rewards,
+      groupIds,
+      logits,
+      labels,
+      vocab: V,
+      temperature,
+    };
     // chain to the linear body: ∂W[v, f] = Σ_rt ∂z[rt, v]·x[rt, f], ∂b[v] = Σ_rt ∂z[rt, v]
     const grads = new Float64Array(params.length);
-    const gl = out.gradLogits!;
+    const gl = out.gradLogits;
     for (let rt = 0; rt < rows * T; rt++) {
       const xo = rt * F;
       for (let v = 0; v < V; v++) {
@@ -321,7 +378,7 @@ export function trainGrpoJudgePolicy(
     let valid = 0;
     for (let i = 0; i < rows * T; i++) {
       if (mask[i]) {
-        entSum += out.entropy![i] as number;
+        entSum += out.entropy[i] as number;
         valid++;
       }
     }
@@ -419,6 +476,11 @@ export interface GrpoJudgePolicyConfig {
   temperature?: number;
   convention?: 'verl' | 'trl';
   shapingWeight?: number;
+  /**
+   * Where each step's loss and gradients run (`trainGrpoJudgePolicyOnBackend`): `cpu`, `webgpu`
+   * or `auto`. Absent: `trainGrpoJudgePolicy` (grpoStep, float64, both conventions).
+   */
+  backend?: 'cpu' | 'webgpu' | 'auto';
 }
 
 const CONFIG_NUMBERS = [
@@ -443,7 +505,7 @@ export function parseGrpoJudgePolicyConfig(value: unknown, file: string): GrpoJu
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw bad('(root)', 'must be a JSON object');
   const v = value as Record<string, unknown>;
-  const known = new Set<string>(['data', 'verdictScores', 'out', 'convention', ...CONFIG_NUMBERS]);
+  const known = new Set<string>(['data', 'verdictScores', 'out', 'convention', 'backend', ...CONFIG_NUMBERS]);
   for (const k of Object.keys(v))
     if (!known.has(k)) throw bad(k, `is not a config key (known: ${[...known].join(', ')})`);
   const data = v.data as Record<string, unknown> | undefined;
@@ -464,6 +526,8 @@ export function parseGrpoJudgePolicyConfig(value: unknown, file: string): GrpoJu
       throw bad(k, 'must be a finite number');
   if (v.convention !== undefined && v.convention !== 'verl' && v.convention !== 'trl')
     throw bad('convention', 'must be "verl" or "trl"');
+  if (v.backend !== undefined && v.backend !== 'cpu' && v.backend !== 'webgpu' && v.backend !== 'auto')
+    throw bad('backend', 'must be "cpu", "webgpu" or "auto"');
   if (v.out !== undefined && typeof v.out !== 'string') throw bad('out', 'must be a path string');
   return v as unknown as GrpoJudgePolicyConfig;
 }

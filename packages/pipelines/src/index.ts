@@ -209,6 +209,7 @@ export {
   type GroupRewardStats,
   parseRollouts,
   type Rollout,
+  type RolloutScoringBackend,
   type RolloutStats,
   readRollouts,
   type ScoredRolloutFiles,
@@ -220,6 +221,12 @@ export {
   scoreRollouts,
   writeScoredRollouts,
 } from './score-rollouts.js';
+export {
+  type ComputeBackendKind,
+  type ScoreRolloutsOnBackendOptions,
+  scoreRolloutsOnBackend,
+  WEBGPU_LOSS_TOLERANCE,
+} from './score-rollouts-backend.js';
 export {
   dpoPairsFromRewards,
   dpoPairsFromVerdicts,
@@ -252,6 +259,7 @@ export {
   trainJudgeHead,
   writeJudgeHead,
 } from './train-head.js';
+export { createOnnxFeaturizer, judgeHeadTexts, type OnnxFeaturizerOptions } from './onnx-featurizer.js';
 export {
   encodeJudgePolicy,
   type GrpoJudgePolicyConfig,
@@ -264,3 +272,8 @@ export {
   renderStepPlot,
   trainGrpoJudgePolicy,
 } from './grpo-policy-loop.js';
+export {
+  type GrpoJudgePolicyBackendOptions,
+  type GrpoJudgePolicyBackendResult,
+  trainGrpoJudgePolicyOnBackend,
+} from './grpo-policy-loop-backend.js';

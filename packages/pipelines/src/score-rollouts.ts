@@ -227,10 +227,30 @@ export interface RolloutStats {
   trainerMetrics: Record<string, number>;
 }
 
+/** Which compute backend produced a {@link ScoredRollouts}' loss and gradients. */
+export interface RolloutScoringBackend {
+  /** The backend asked for (`scoreRollouts` itself: `'cpu'`). */
+  requested: 'cpu' | 'webgpu' | 'auto';
+  /** The backend that computed the loss, its gradients and the clip metrics. */
+  chosen: 'cpu' | 'webgpu';
+  /** The adapter (e.g. `llvmpipe (LLVM 19.1.7, 256 bits)`), when `chosen` is `webgpu`. */
+  adapter: string | null;
+  /** Why `auto` fell back to the CPU, else null. */
+  fallbackReason: string | null;
+  /** What computed the loss and gradients: `grpoStep` (float64), or the `grpoClipKlLoss` op of @judgekit/webgpu. */
+  computedBy: 'grpoStep' | 'grpoClipKlLoss';
+  /** Arithmetic of the loss and gradients (`float32` on WebGPU). */
+  precision: 'float64' | 'float32';
+  /** One printable line (for `auto`: what was chosen, or what it fell back from and why). */
+  message: string;
+}
+
 /** Result of {@link scoreRollouts}. Per-token arrays are row-major `[rows, cols]`, padded with mask 0. */
 export interface ScoredRollouts {
   /** The convention used. */
   convention: 'verl' | 'trl';
+  /** Which backend and adapter produced the loss and gradients. */
+  backend: RolloutScoringBackend;
   /** Name of the reward. */
   rewardName: string;
   /** Rollouts (B). */
@@ -501,6 +521,15 @@ export function scoreRollouts(rollouts: readonly Rollout[], options: ScoreRollou
   };
   return {
     convention,
+    backend: {
+      requested: 'cpu',
+      chosen: 'cpu',
+      adapter: null,
+      fallbackReason: null,
+      computedBy: 'grpoStep',
+      precision: 'float64',
+      message: 'cpu: @judgekit/grpo grpoStep (float64 reference)',
+    },
     rewardName: reward.name,
     rows,
     cols,
@@ -611,6 +640,7 @@ export async function writeScoredRollouts(
   };
   const summary = {
     convention: scored.convention,
+    backend: scored.backend,
     reward: scored.rewardName,
     rows: scored.rows,
     cols: scored.cols,
