@@ -8,6 +8,8 @@ interface GenerateRequest {
     topP?: number;
     stop?: string[];
     seed?: number;
+    abortSignal?: AbortSignal;
+    /** @deprecated */
     signal?: AbortSignal;
     sampleId?: string;
     sampleOrder?: 'original' | 'swapped';
@@ -41,6 +43,7 @@ interface JudgeModel {
     readonly id: string;
     generate(request: GenerateRequest): Promise<GenerateResponse>;
 }
+declare function requestAbortSignal(request: Pick<GenerateRequest, 'abortSignal' | 'signal'>): AbortSignal | undefined;
 
 type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 type StructuredOutputMode = 'response-format' | 'guided-json' | 'none';
@@ -124,7 +127,7 @@ declare function createCausalLmLogProbScorer(options: CausalLmLogProbScorerOptio
 
 type FakeJudgeOutput = string | Partial<GenerateResponse>;
 interface FakeJudgeModel extends JudgeModel {
-    readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal'>>;
+    readonly calls: ReadonlyArray<Omit<GenerateRequest, 'signal' | 'abortSignal'>>;
 }
 interface FakeJudgeModelOptions {
     id?: string;
@@ -205,7 +208,7 @@ declare function createFileCache(dir: string): ResponseCache;
 declare function canonicalJson(value: unknown): string;
 declare function cacheKey(modelId: string, request: GenerateRequest, extra?: Record<string, unknown>): string;
 
-type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal'>>;
+type GenerateDefaults = Partial<Omit<GenerateRequest, 'messages' | 'signal' | 'abortSignal'>>;
 interface OpenAICompatibleModelOptions {
     baseURL?: string;
     model: string;
@@ -357,6 +360,7 @@ export {
     parseRetryAfterMs,
     plainChatPrompt,
     readTokenLogprobs,
+    requestAbortSignal,
     requestBodyFields,
     splitReasoning,
     splitThinkBlock,

@@ -5,7 +5,7 @@ export { getCombineRule, listCombineRules } from '@judgekit/metrics';
 import { Judgment, LogprobFailureReason, RegistryParseOptions, registerJudgeFormat, registerParser, ParseMode, JudgeOutputParser } from '@judgekit/parsers';
 import { PromptTemplate, RenderOptions, registerOutputFormat, registerTemplate, formatJudgeOutput } from '@judgekit/prompts';
 export { PromptTemplate, getTemplate, listTemplates } from '@judgekit/prompts';
-import { TokenLogprob, JudgeModel, JudgeModelLike, ReplayJudgeModel } from '@judgekit/models';
+import { TokenLogprob, JudgeModel, JudgeModelLike, ReplayJudgeModel, OnnxTextEncoderOptions } from '@judgekit/models';
 export { JudgeModel, JudgeModelLike, GenerateRequest as JudgeRequest, GenerateResponse as JudgeResponse, OpenAICompatibleModelOptions, ReplayJudgeModelOptions, ReplayOutput, createAiSdkJudgeModel, createFileCache, createOpenAIClientModel, createOpenAICompatibleModel, createReplayJudgeModel, createRoundRobinModel } from '@judgekit/models';
 import { NamedTensor, SpinRound, RewardHead } from '@judgekit/baselines';
 import { GrpoStepVerlOptions, GrpoStepTrlOptions } from '@judgekit/grpo';
@@ -31,6 +31,7 @@ interface JudgeResultRecord {
     outputFormat: string;
     promptHash: string;
     model: string;
+    juror?: string;
     label: Verdict | null;
     text: string | null;
     reasoningContent?: string;
@@ -195,6 +196,7 @@ interface EvaluateOnDatasetOptions {
     retryErrors?: boolean;
     onValidated?: () => void | Promise<void>;
     redact?: (text: string) => string;
+    juror?: string;
     fsyncIntervalMs?: number;
     combine?: string;
     groups?: readonly (string | null | undefined)[];
@@ -257,6 +259,18 @@ interface RunFingerprint {
     probabilities?: {
         topLogprobs: number;
     };
+    jury?: JuryFingerprint;
+}
+interface JuryFingerprint {
+    rule: string;
+    jurors: {
+        id: string;
+        model: string;
+        endpoints: string[];
+        template: string;
+        templateVersion: number;
+        weight: number;
+    }[];
 }
 declare function datasetContentHash(samples: readonly PairwiseSample[], labels?: readonly (Verdict | null | undefined)[]): string;
 declare function redactUrl(url: string): string;
@@ -648,6 +662,55 @@ declare function registerJudgeJsonForm(outputFormat: string, form: JudgeJsonForm
 
 declare function judgeRationale(outputFormat: string, text: string, reasoningContent?: string): string | null;
 
+interface DatasetJuror {
+    id: string;
+    model: JudgeModel;
+    template?: string | PromptTemplate;
+    weight?: number;
+}
+interface JuryEvaluationProgress extends EvaluationProgress {
+    juror: string;
+}
+interface EvaluateJuryOnDatasetOptions extends Omit<EvaluateOnDatasetOptions, 'model' | 'outFile' | 'onProgress' | 'combine'> {
+    jurors: readonly DatasetJuror[];
+    rule?: JuryRule;
+    outDir: string;
+    onProgress?: (progress: JuryEvaluationProgress) => void;
+}
+interface JurorEvaluation {
+    id: string;
+    weight: number;
+    template: string;
+    resultsFile: string;
+    result: EvaluationResult;
+    records: JudgeResultRecord[];
+}
+interface JuryEvaluationResult {
+    rule: JuryRule;
+    panel: EvaluationResult;
+    panelRecords: JudgeResultRecord[];
+    items: JuryResult[];
+    jurors: JurorEvaluation[];
+    agreement: JuryAgreement;
+    complete: boolean;
+}
+declare function jurorResultsFile(outDir: string, jurorId: string): string;
+declare function evaluateJuryOnDataset(options: EvaluateJuryOnDatasetOptions): Promise<JuryEvaluationResult>;
+declare function juryReportEntries(result: JuryEvaluationResult): NamedEvaluation[];
+declare function juryReportIntro(result: JuryEvaluationResult): string[];
+declare function juryReportJson(result: JuryEvaluationResult): Record<string, unknown>;
+declare function writeJuryEvaluationReport(dir: string, result: JuryEvaluationResult, options: {
+    title: string;
+    intro?: readonly string[];
+    config?: Readonly<Record<string, unknown>>;
+}): Promise<{
+    markdown: string;
+    json: string;
+    svg: string;
+    html: string;
+    panel: string;
+}>;
+
 declare const OUTCOME_CLASSES: readonly Verdict[];
 interface OutcomeConfusion {
     classes: readonly Verdict[];
@@ -810,8 +873,18 @@ interface RolloutStats {
     missingResponseHeader: number;
     trainerMetrics: Record<string, number>;
 }
+interface RolloutScoringBackend {
+    requested: 'cpu' | 'webgpu' | 'auto';
+    chosen: 'cpu' | 'webgpu';
+    adapter: string | null;
+    fallbackReason: string | null;
+    computedBy: 'grpoStep' | 'grpoClipKlLoss';
+    precision: 'float64' | 'float32';
+    message: string;
+}
 interface ScoredRollouts {
     convention: 'verl' | 'trl';
+    backend: RolloutScoringBackend;
     rewardName: string;
     rows: number;
     cols: number;
@@ -848,6 +921,18 @@ interface ScoredRolloutFiles {
     summary: string;
 }
 declare function writeScoredRollouts(dir: string, scored: ScoredRollouts, rollouts: readonly Rollout[]): Promise<ScoredRolloutFiles>;
+
+type ComputeBackendKind = 'cpu' | 'webgpu' | 'auto';
+declare const WEBGPU_LOSS_TOLERANCE: Readonly<{
+    rtol: 0.0001;
+    atol: 0.000001;
+}>;
+interface ScoreRolloutsOnBackendOptions extends ScoreRolloutsOptions {
+    backend: ComputeBackendKind;
+    adapter?: 'dawn' | 'dawn-opengles';
+    onBackendSelected?: (backend: RolloutScoringBackend) => void;
+}
+declare function scoreRolloutsOnBackend(rollouts: readonly Rollout[], options: ScoreRolloutsOnBackendOptions): Promise<ScoredRollouts>;
 
 type TrlSftFormat = 'prompt-completion' | 'messages';
 interface JudgeLmSftSource {
@@ -1006,6 +1091,14 @@ declare function loadPreferenceSamples(file: string, seed?: Seed): Promise<{
     labels: Verdict[];
 }>;
 
+interface OnnxFeaturizerOptions extends OnnxTextEncoderOptions {
+    texts: readonly string[];
+    onProgress?: (done: number, total: number) => void;
+    signal?: AbortSignal;
+}
+declare function judgeHeadTexts(samples: readonly PairwiseSample[], formatAnswer?: (question: string, answer: string) => string): string[];
+declare function createOnnxFeaturizer(options: OnnxFeaturizerOptions): Promise<TextFeaturizer>;
+
 declare const JUDGE_POLICY_TOKENS: readonly string[];
 interface GrpoJudgePolicyOptions {
     seed?: number;
@@ -1078,9 +1171,20 @@ interface GrpoJudgePolicyConfig {
     temperature?: number;
     convention?: 'verl' | 'trl';
     shapingWeight?: number;
+    backend?: 'cpu' | 'webgpu' | 'auto';
 }
 declare function parseGrpoJudgePolicyConfig(value: unknown, file: string): GrpoJudgePolicyConfig;
 declare function encodeJudgePolicy(result: GrpoJudgePolicyResult): Uint8Array;
+
+interface GrpoJudgePolicyBackendOptions extends GrpoJudgePolicyOptions {
+    backend: ComputeBackendKind;
+    adapter?: 'dawn' | 'dawn-opengles';
+    onBackendSelected?: (backend: RolloutScoringBackend) => void;
+}
+interface GrpoJudgePolicyBackendResult extends GrpoJudgePolicyResult {
+    backend: RolloutScoringBackend;
+}
+declare function trainGrpoJudgePolicyOnBackend(samples: readonly PairwiseSample[], groundTruths: readonly string[], options: GrpoJudgePolicyBackendOptions): Promise<GrpoJudgePolicyBackendResult>;
 
 export {
     type AutoevalsScore,
@@ -1088,8 +1192,11 @@ export {
     type BuildRecordInput,
     type CallParse,
     type CallRecord,
+    type ComputeBackendKind,
+    type DatasetJuror,
     type ErrorExample,
     type ErrorSummary,
+    type EvaluateJuryOnDatasetOptions,
     type EvaluateOnDatasetOptions,
     type EvaluationCounts,
     type EvaluationHtmlOptions,
@@ -1107,6 +1214,8 @@ export {
     type GradeResult,
     type GradeScoreResult,
     type GroupRewardStats,
+    type GrpoJudgePolicyBackendOptions,
+    type GrpoJudgePolicyBackendResult,
     type GrpoJudgePolicyConfig,
     type GrpoJudgePolicyOptions,
     type GrpoJudgePolicyResult,
@@ -1139,8 +1248,12 @@ export {
     type JudgekitPluginApi,
     type JudgmentProbabilities,
     type Juror,
+    type JurorEvaluation,
     type JurorResult,
     type JuryAgreement,
+    type JuryEvaluationProgress,
+    type JuryEvaluationResult,
+    type JuryFingerprint,
     type JuryOptions,
     type JuryResult,
     type JuryRule,
@@ -1148,6 +1261,7 @@ export {
     type LoadedPlugin,
     type NamedEvaluation,
     OUTCOME_CLASSES,
+    type OnnxFeaturizerOptions,
     type OutcomeConfusion,
     PAIRWISE_DATASET_FORMATS,
     PANDALM_RECORDED_JUDGES,
@@ -1171,10 +1285,12 @@ export {
     type ResultsFileWriterOptions,
     type RewardedCompletion,
     type Rollout,
+    type RolloutScoringBackend,
     type RolloutStats,
     type RunFingerprint,
     type ScoreJudgeOutputsOptions,
     type ScoreProbabilities,
+    type ScoreRolloutsOnBackendOptions,
     type ScoreRolloutsOptions,
     type ScoredJudgeOutputs,
     type ScoredRolloutFiles,
@@ -1193,18 +1309,21 @@ export {
     type TrlSftFormat,
     type VerdictProbabilities,
     type VerdictScoreConvention,
+    WEBGPU_LOSS_TOLERANCE,
     aggregateJury,
     buildJudgeRecord,
     checkParseFailureRate,
     checkProbabilityOptions,
     checkRunFingerprint,
     createHashingFeaturizer,
+    createOnnxFeaturizer,
     createProgressBar,
     datasetContentHash,
     dpoPairsFromRewards,
     dpoPairsFromVerdicts,
     encodeJudgePolicy,
     evaluateJudgeOnDataset,
+    evaluateJuryOnDataset,
     evaluationRunFiles,
     fingerprintDifferences,
     getJudgeJsonForm,
@@ -1212,12 +1331,17 @@ export {
     gradeMany,
     isErrorRecord,
     judge,
+    judgeHeadTexts,
     judgeLrmGroundTruth,
     judgeMany,
     judgeRationale,
     judgmentProbabilities,
+    jurorResultsFile,
     jury,
     juryAgreement,
+    juryReportEntries,
+    juryReportIntro,
+    juryReportJson,
     listJudgeJsonForms,
     loadEmbeddingFeaturizer,
     loadJudgeLmSftSources,
@@ -1246,6 +1370,7 @@ export {
     renderStepPlot,
     scoreJudgeOutputs,
     scoreRollouts,
+    scoreRolloutsOnBackend,
     scoredRolloutLines,
     scoredRolloutTensors,
     spinRoundData,
@@ -1255,10 +1380,12 @@ export {
     swapJudgeLmJudgment,
     toAutoevalsScore,
     trainGrpoJudgePolicy,
+    trainGrpoJudgePolicyOnBackend,
     trainJudgeHead,
     writeEvaluationReport,
     writeJsonlRows,
     writeJudgeHead,
+    writeJuryEvaluationReport,
     writeRunInfo,
     writeScoredRollouts,
 };
