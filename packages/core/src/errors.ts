@@ -17,7 +17,8 @@ export type JudgekitErrorCode =
   | 'model_call'
   | 'timeout'
   | 'aborted'
-  | 'not_supported';
+  | 'not_supported'
+  | 'worker_failed';
 
 /** Options common to every judgekit error. */
 export interface JudgekitErrorOptions {

@@ -45,6 +45,53 @@ export function verlActorLossFused(
   inputs: VerlActorLossInputs,
   options?: VerlActorLossFusedOptions,
 ): VerlActorLossResult {
+  const prep = prepareActorFused(inputs, options);
+  if (!('kernel' in prep)) return prep;
+  const partials = new Float64Array(prep.rows * ACTOR_PARTIALS);
+  verlActorFusedRows(prep.kernel, 0, prep.rows, partials);
+  return reduceActorPartials(prep, partials);
+}
+
+/** Everything the fused row kernel reads and writes (structured-clonable for a worker). @internal */
+export interface FusedKernelArgs {
+  cols: number;
+  logProb: ArrayLike<number>;
+  oldLogProb: ArrayLike<number>;
+  advantages: ArrayLike<number>;
+  mask: ArrayLike<number>;
+  refLogProb: ArrayLike<number> | null;
+  entropy: ArrayLike<number> | null;
+  isw: ArrayLike<number> | null;
+  rowScale: Float64Array;
+  divisor: number;
+  protect: boolean;
+  lo: number;
+  hi: number;
+  c: number;
+  klCoef: number;
+  coefH: number;
+  grad: Float64Array;
+  gradRef: Float64Array | null;
+  gradEnt: Float64Array | null;
+}
+
+/** Checked inputs of the fused loss. @internal */
+export interface FusedPrepared {
+  kernel: FusedKernelArgs;
+  rows: number;
+  klCoef: number;
+  coefH: number;
+}
+
+/**
+ * Validate, resolve options and compute the aggregation norms of {@link verlActorLossFused}; returns
+ * the finished result instead when the configuration is delegated to {@link verlActorLoss}.
+ * @internal
+ */
+export function prepareActorFused(
+  inputs: VerlActorLossInputs,
+  options?: VerlActorLossFusedOptions,
+): FusedPrepared | VerlActorLossResult {
   const { rows, cols, responseMask: mask, logProb, oldLogProb, advantages, refLogProb, entropy } = inputs;
   const useKl = options?.useKlLoss ?? refLogProb !== undefined;
   const klType = options?.klLossType ?? 'low_var_kl';
@@ -79,20 +126,54 @@ export function verlActorLossFused(
   const grad = outBuf(options?.out?.gradLogProb, n, 'out.gradLogProb');
   const gradRef = useKl ? outBuf(options?.out?.gradRefLogProb, n, 'out.gradRefLogProb') : null;
   const gradEnt = coefH !== 0 ? outBuf(options?.out?.gradEntropy, n, 'out.gradEntropy') : null;
+  return {
+    kernel: {
+      cols,
+      logProb,
+      oldLogProb,
+      advantages,
+      mask,
+      refLogProb: gradRef !== null ? (refLogProb as ArrayLike<number>) : null,
+      entropy: gradEnt !== null ? (entropy as ArrayLike<number>) : null,
+      isw: isw ?? null,
+      rowScale: norms.rowScale,
+      divisor,
+      protect,
+      lo,
+      hi,
+      c,
+      klCoef,
+      coefH,
+      grad,
+      gradRef,
+      gradEnt,
+    },
+    rows,
+    klCoef,
+    coefH,
+  };
+}
 
-  let pgAcc = 0;
-  let klAcc = 0;
-  let hAcc = 0;
-  let kSum = 0;
-  let cfSum = 0;
-  let cflSum = 0;
-  let mSum = 0;
-  for (let i = 0; i < rows; i++) {
-    const rs = norms.rowScale[i] as number;
-    const wr = rs / divisor;
+/** Per-row partial sums written by {@link verlActorFusedRows}: pg, kl, entropy, mask, −Δ·m, clip, clip-lower. */
+export const ACTOR_PARTIALS = 7;
+
+/**
+ * Rows `[r0, r1)` of the fused loss: writes the gradients of those rows and the row's partial sums
+ * into `partials[i·7 …]` ({@link ACTOR_PARTIALS}). A row's outputs depend on that row alone.
+ * @internal shared with the worker entry.
+ */
+export function verlActorFusedRows(k: FusedKernelArgs, r0: number, r1: number, partials: Float64Array): void {
+  const { cols, logProb, oldLogProb, advantages, mask, refLogProb, entropy, isw, rowScale, divisor, protect } = k;
+  const { lo, hi, c, klCoef, coefH, grad, gradRef, gradEnt } = k;
+  for (let i = r0; i < r1; i++) {
+    const wr = (rowScale[i] as number) / divisor;
     let pgRow = 0;
     let klRow = 0;
     let hRow = 0;
+    let mRow = 0;
+    let kRow = 0;
+    let cfRow = 0;
+    let cflRow = 0;
     for (let t = i * cols, e = t + cols; t < e; t++) {
       const lp = logProb[t] as number;
       const x = lp - (oldLogProb[t] as number);
@@ -116,7 +197,7 @@ export function verlActorLossFused(
           g *= 0.5;
         }
       }
-      if (isw !== undefined) {
+      if (isw !== null) {
         const wt = isw[t] as number;
         loss *= wt;
         g *= wt;
@@ -139,10 +220,10 @@ export function verlActorLossFused(
       grad[t] = g * w + gk;
       if (gradEnt !== null) gradEnt[t] = -coefH * w;
       if (m !== 0) {
-        mSum += m;
-        kSum += -delta * m;
-        if (l2 > l1) cfSum += m;
-        if (c1 > l3 && a < 0) cflSum += m;
+        mRow += m;
+        kRow += -delta * m;
+        if (l2 > l1) cfRow += m;
+        if (c1 > l3 && a < 0) cflRow += m;
         pgRow += loss * m;
         klRow += kl * m;
         if (gradEnt !== null) hRow += ((entropy as ArrayLike<number>)[t] as number) * m;
@@ -153,9 +234,42 @@ export function verlActorLossFused(
         if (gradEnt !== null) hRow += ((entropy as ArrayLike<number>)[t] as number) * m;
       }
     }
-    pgAcc += pgRow * rs;
-    klAcc += klRow * rs;
-    hAcc += hRow * rs;
+    const o = i * ACTOR_PARTIALS;
+    partials[o] = pgRow;
+    partials[o + 1] = klRow;
+    partials[o + 2] = hRow;
+    partials[o + 3] = mRow;
+    partials[o + 4] = kRow;
+    partials[o + 5] = cfRow;
+    partials[o + 6] = cflRow;
+  }
+}
+
+/**
+ * Sum the per-row partials in row order (the same order whatever the thread count) into the
+ * losses and metrics of {@link VerlActorLossResult}.
+ * @internal
+ */
+export function reduceActorPartials(prep: FusedPrepared, partials: Float64Array): VerlActorLossResult {
+  const { kernel, rows, klCoef, coefH } = prep;
+  const { rowScale, divisor, grad, gradRef, gradEnt } = kernel;
+  let pgAcc = 0;
+  let klAcc = 0;
+  let hAcc = 0;
+  let kSum = 0;
+  let cfSum = 0;
+  let cflSum = 0;
+  let mSum = 0;
+  for (let i = 0; i < rows; i++) {
+    const rs = rowScale[i] as number;
+    const o = i * ACTOR_PARTIALS;
+    pgAcc += (partials[o] as number) * rs;
+    klAcc += (partials[o + 1] as number) * rs;
+    hAcc += (partials[o + 2] as number) * rs;
+    mSum += partials[o + 3] as number;
+    kSum += partials[o + 4] as number;
+    cfSum += partials[o + 5] as number;
+    cflSum += partials[o + 6] as number;
   }
   const pgLoss = pgAcc / divisor;
   const klLoss = gradRef !== null ? klAcc / divisor : null;
