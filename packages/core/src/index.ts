@@ -42,6 +42,7 @@ export {
   sharedFloat32Array,
   sharedFloat64Array,
   type WorkerEntry,
+  workerEntryBeside,
   WorkerFailedError,
   type WorkerOp,
   WorkerPool,

@@ -46,6 +46,8 @@ type NodeWorker = import('node:worker_threads').Worker;
 // Non-literal specifiers: browser bundlers leave them alone (the pool is Node only).
 const WORKER_THREADS = 'node:worker_threads';
 const NODE_OS = 'node:os';
+const NODE_MODULE = 'node:module';
+const NODE_URL = 'node:url';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -80,22 +82,29 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry.url, { execArgv: entry.execArgv ?? [] });
       const slot: Slot = { worker, pending: new Map() };
-      worker.on('message', (msg: { id: number; result?: unknown; error?: { name: string; message: string } }) => {
-        const p = slot.pending.get(msg.id);
-        if (p === undefined) return;
-        slot.pending.delete(msg.id);
-        if (slot.pending.size === 0) worker.unref();
-        if (msg.error !== undefined) {
-          p.reject(new WorkerFailedError(`worker op \`${p.op}\` failed: ${msg.error.name}: ${msg.error.message}`));
-        } else {
-          p.resolve(msg.result);
-        }
-      });
+      worker.on(
+        'message',
+        (msg: { id: number; result?: unknown; error?: { name: string; message: string } }) => {
+          const p = slot.pending.get(msg.id);
+          if (p === undefined) return;
+          slot.pending.delete(msg.id);
+          if (slot.pending.size === 0) worker.unref();
+          if (msg.error !== undefined) {
+            p.reject(
+              new WorkerFailedError(`worker op \`${p.op}\` failed: ${msg.error.name}: ${msg.error.message}`),
+            );
+          } else {
+            p.resolve(msg.result);
+          }
+        },
+      );
       const fail = (error: Error) => {
         pool.broken ??= error;
         for (const p of slot.pending.values()) {
           p.reject(
-            new WorkerFailedError(`worker thread ${i} stopped during \`${p.op}\`: ${error.message}`, { cause: error }),
+            new WorkerFailedError(`worker thread ${i} stopped during \`${p.op}\`: ${error.message}`, {
+              cause: error,
+            }),
           );
         }
         slot.pending.clear();
@@ -124,7 +133,9 @@ export class WorkerPool {
   run(tasks: WorkerTask[]): Promise<unknown[]> {
     if (!this.usable) {
       return Promise.reject(
-        new WorkerFailedError(`the worker pool is ${this.closed ? 'closed' : `broken (${this.broken?.message})`}`),
+        new WorkerFailedError(
+          `the worker pool is ${this.closed ? 'closed' : `broken (${this.broken?.message})`}`,
+        ),
       );
     }
     if (tasks.length > this.slots.length) {
@@ -173,6 +184,28 @@ export async function serveWorkerOps(ops: Record<string, WorkerOp>): Promise<voi
       parentPort.postMessage({ id: msg.id, error: { name: err.name, message: err.message } });
     }
   });
+}
+
+/**
+ * The worker entry named `baseName` next to the module at `moduleUrl` (pass `import.meta.url`):
+ * `baseName.cjs` beside a CJS build, `baseName.js` beside an ESM build, and, when running from
+ * TypeScript sources (tests, benches), `baseName.ts` started through tsx's loader (a dev dependency
+ * of this repository; Node 20 workers do not inherit `--import` hooks) with the
+ * `@judgekit/source` condition.
+ */
+export async function workerEntryBeside(moduleUrl: string, baseName: string): Promise<WorkerEntry> {
+  if (moduleUrl.endsWith('.ts')) {
+    const { createRequire } = (await import(NODE_MODULE)) as typeof import('node:module');
+    const { pathToFileURL } = (await import(NODE_URL)) as typeof import('node:url');
+    const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href;
+    const target = new URL(`./${baseName}.ts`, moduleUrl).href;
+    const code = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(target)});`;
+    return {
+      url: new URL(`data:text/javascript,${encodeURIComponent(code)}`),
+      execArgv: ['--conditions=@judgekit/source'],
+    };
+  }
+  return { url: new URL(`./${baseName}${moduleUrl.endsWith('.cjs') ? '.cjs' : '.js'}`, moduleUrl) };
 }
 
 /** Number of logical cores Node may use (`os.availableParallelism()`). */
@@ -245,7 +278,12 @@ export function shareArray<T extends ShareableArray>(a: T, copy?: Array<[number,
  * anything else (plain arrays) is copied into a shared Float64Array.
  */
 export function shareNumbers(a: ArrayLike<number>, copy?: Array<[number, number]>): ShareableArray {
-  if (ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array)) {
+  if (
+    ArrayBuffer.isView(a) &&
+    !(a instanceof DataView) &&
+    !(a instanceof BigInt64Array) &&
+    !(a instanceof BigUint64Array)
+  ) {
     if (a instanceof Uint8ClampedArray) return shareArray(Uint8Array.from(a), copy);
     return shareArray(a as unknown as ShareableArray, copy);
   }

@@ -163,7 +163,19 @@ export const ACTOR_PARTIALS = 7;
  * @internal shared with the worker entry.
  */
 export function verlActorFusedRows(k: FusedKernelArgs, r0: number, r1: number, partials: Float64Array): void {
-  const { cols, logProb, oldLogProb, advantages, mask, refLogProb, entropy, isw, rowScale, divisor, protect } = k;
+  const {
+    cols,
+    logProb,
+    oldLogProb,
+    advantages,
+    mask,
+    refLogProb,
+    entropy,
+    isw,
+    rowScale,
+    divisor,
+    protect,
+  } = k;
   const { lo, hi, c, klCoef, coefH, grad, gradRef, gradEnt } = k;
   for (let i = r0; i < r1; i++) {
     const wr = (rowScale[i] as number) / divisor;

@@ -38,7 +38,8 @@ export interface LogitsOptions {
   out?: Float64Array;
 }
 
-function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
+/** @internal */
+export function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
   if (!Number.isInteger(rows) || rows < 0)
     throw new InvalidArgumentError('rows', `must be a non-negative integer, got ${rows}`);
   if (!Number.isInteger(vocab) || vocab < 1)
@@ -46,20 +47,23 @@ function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
   if (logits.length !== rows * vocab) throw new ShapeMismatchError('logits', [rows, vocab], [logits.length]);
 }
 
-function temperatureOf(options?: { temperature?: number }): number {
+/** @internal */
+export function temperatureOf(options?: { temperature?: number }): number {
   const t = options?.temperature ?? 1;
   if (!(t > 0) || !Number.isFinite(t))
     throw new InvalidArgumentError('temperature', `must be a finite number > 0, got ${t}`);
   return t;
 }
 
-function outBuffer(out: Float64Array | undefined, n: number, what: string): Float64Array {
+/** @internal */
+export function outBuffer(out: Float64Array | undefined, n: number, what: string): Float64Array {
   if (out === undefined) return new Float64Array(n);
   if (out.length !== n) throw new ShapeMismatchError(what, [n], [out.length]);
   return out;
 }
 
-function checkLabels(labels: ArrayLike<number>, rows: number, vocab: number): void {
+/** @internal */
+export function checkLabels(labels: ArrayLike<number>, rows: number, vocab: number): void {
   if (labels.length !== rows) throw new ShapeMismatchError('labels', [rows], [labels.length]);
   for (let i = 0; i < rows; i++) {
     const y = labels[i] as number;
@@ -166,7 +170,10 @@ function rowStatsF32(
     }
     const s = s0 + s1;
     const t = t0 + t1;
-    if (!(s > 0 && s < Number.POSITIVE_INFINITY && Number.isFinite(m)) || (eu !== null && !Number.isFinite(t))) {
+    if (
+      !(s > 0 && s < Number.POSITIVE_INFINITY && Number.isFinite(m)) ||
+      (eu !== null && !Number.isFinite(t))
+    ) {
       rowStatsRef(logits, i, i + 1, vocab, invT, lse, eu);
       continue;
     }
