@@ -195,7 +195,12 @@ export function printRounds(title: string, sides: Side[], results: RoundResults,
       if (xs.length === 0) continue;
       const med = median(xs);
       const threads = e.reports[0]!.threads[w] ?? 1;
-      const ratio = base === undefined ? '(base)' : `${(med / base).toPrecision(3)}x`;
+      const ratio =
+        w.endsWith('@1t') && base === undefined
+          ? '(1 thread)'
+          : base === undefined
+            ? '(base)'
+            : `${(med / base).toPrecision(3)}x`;
       if (base === undefined) base = med;
       body.push([
         w,

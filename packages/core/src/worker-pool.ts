@@ -197,7 +197,10 @@ export async function workerEntryBeside(moduleUrl: string, baseName: string): Pr
   if (moduleUrl.endsWith('.ts')) {
     const { createRequire } = (await import(NODE_MODULE)) as typeof import('node:module');
     const { pathToFileURL } = (await import(NODE_URL)) as typeof import('node:url');
-    const tsxApi = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api')).href;
+    // the ESM build of tsx's API (`require.resolve` finds the CJS one, whose `register()` fails
+    // when the calling thread already runs under tsx)
+    const cjsApi = createRequire(moduleUrl).resolve('tsx/esm/api');
+    const tsxApi = pathToFileURL(cjsApi.replace(/\.cjs$/, '.mjs')).href;
     const target = new URL(`./${baseName}.ts`, moduleUrl).href;
     const code = `const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(target)});`;
     return {

@@ -38,7 +38,10 @@ const sides: Side[] = [
 const outRoot = mkdtempSync(`${tmpdir()}/jk-grpo-bench-`);
 try {
   const results = alternatingRounds(sides, rounds, outRoot);
-  const works = ['clip_k3_64x2048', 'clip_k3_512x2048', 'logp_entropy_4096x32000'];
+  const works = ['clip_k3_64x2048', 'clip_k3_512x2048', 'logp_entropy_4096x32000'].flatMap((w) => [
+    w,
+    `${w}@1t`,
+  ]);
   printRounds(
     `@judgekit/grpo vs fair peers (${rounds} alternating rounds, separate processes)`,
     sides,
