@@ -29,6 +29,11 @@ let paired = pairedBootstrap({ predictionsA: preds, predictionsB: predsB, labels
 seconds.paired_bootstrap = medianSeconds(() => {
   paired = pairedBootstrap({ predictionsA: preds, predictionsB: predsB, labels, bootstrap });
 });
+// the pre-0.2 index resampling, for reference
+seconds['bootstrap@resample'] = medianSeconds(
+  () => evaluateJudge({ predictions: preds, labels, bootstrap: { ...bootstrap, method: 'resample' } }),
+  3,
+);
 for (const k of Object.keys(seconds)) threads[k] = 1;
 if (outDir !== '-') {
   mkdirSync(outDir, { recursive: true });
