@@ -37,7 +37,10 @@ const sides: Side[] = [
 const outRoot = mkdtempSync(`${tmpdir()}/jk-baselines-bench-`);
 try {
   const results = alternatingRounds(sides, rounds, outRoot);
-  const works = [...PAIRS.flatMap((n) => [`dpo_${n}`, `bt_${n}`]), `adamw_${PARAMS}`];
+  const works = [
+    ...PAIRS.flatMap((n) => [`dpo_${n}`, `dpo_${n}@1t`, `bt_${n}`, `bt_${n}@1t`]),
+    `adamw_${PARAMS}`,
+  ];
   printRounds(
     `@judgekit/baselines vs fair peers (${rounds} alternating rounds, separate processes)`,
     sides,

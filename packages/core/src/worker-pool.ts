@@ -211,10 +211,16 @@ export async function workerEntryBeside(moduleUrl: string, baseName: string): Pr
   return { url: new URL(`./${baseName}${moduleUrl.endsWith('.cjs') ? '.cjs' : '.js'}`, moduleUrl) };
 }
 
-/** Number of logical cores Node may use (`os.availableParallelism()`). */
+let threadsCache: number | undefined;
+
+/** Number of logical cores Node may use (`os.availableParallelism()`), looked up once. */
 export async function availableThreads(): Promise<number> {
-  const os = (await import(NODE_OS)) as typeof import('node:os');
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  if (threadsCache === undefined) {
+    const os = (await import(NODE_OS)) as typeof import('node:os');
+    threadsCache =
+      typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  }
+  return threadsCache;
 }
 
 /**
