@@ -55,6 +55,14 @@ for (const [key, [rows, cols]] of [
     loss = (await verlActorLossFusedAsync(inputs, { klLossCoef: 1e-3, out, threads: threadsN })).loss;
   });
   threads[key] = threadsN;
+  const fast = {
+    gradLogProb: shareArray(new Float64Array(n)),
+    gradRefLogProb: shareArray(new Float64Array(n)),
+  };
+  seconds[`${key}@fastExp`] = await medianSecondsAsync(async () => {
+    await verlActorLossFusedAsync(inputs, { klLossCoef: 1e-3, out: fast, threads: threadsN, fastExp: true });
+  });
+  threads[`${key}@fastExp`] = threadsN;
   seconds[`${key}@1t`] = medianSeconds(() => {
     loss1 = verlActorLossFused(inputs, { klLossCoef: 1e-3, out: one }).loss;
   });
