@@ -196,8 +196,8 @@ export function printRounds(title: string, sides: Side[], results: RoundResults,
       const med = median(xs);
       const threads = e.reports[0]!.threads[w] ?? 1;
       const ratio =
-        w.endsWith('@1t') && base === undefined
-          ? '(1 thread)'
+        w.includes('@') && base === undefined
+          ? `(variant ${w.slice(w.indexOf('@') + 1)})`
           : base === undefined
             ? '(base)'
             : `${(med / base).toPrecision(3)}x`;

@@ -38,10 +38,9 @@ const sides: Side[] = [
 const outRoot = mkdtempSync(`${tmpdir()}/jk-grpo-bench-`);
 try {
   const results = alternatingRounds(sides, rounds, outRoot);
-  const works = ['clip_k3_64x2048', 'clip_k3_512x2048', 'logp_entropy_4096x32000'].flatMap((w) => [
-    w,
-    `${w}@1t`,
-  ]);
+  const works = ['clip_k3_64x2048', 'clip_k3_512x2048', 'logp_entropy_4096x32000'].flatMap((w) =>
+    w.startsWith('clip') ? [w, `${w}@fastExp`, `${w}@1t`] : [w, `${w}@1t`],
+  );
   printRounds(
     `@judgekit/grpo vs fair peers (${rounds} alternating rounds, separate processes)`,
     sides,
