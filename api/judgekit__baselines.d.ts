@@ -137,6 +137,17 @@ declare function bradleyTerryLoss(inputs: BradleyTerryInputs, options?: BradleyT
     rewardsRejected: Float64Array;
 }): BradleyTerryResult;
 
+declare const MIN_PARALLEL_PAIRS: number;
+interface ThreadsOption {
+    threads?: number;
+}
+declare function closeBaselinesWorkers(): Promise<void>;
+declare function dpoLossWithGradAsync(inputs: DpoInputs, options?: DpoOptions & ThreadsOption, out?: DpoOutBuffers): Promise<DpoResultWithGrad>;
+declare function bradleyTerryLossAsync(inputs: BradleyTerryInputs, options?: BradleyTerryOptions & ThreadsOption, out?: {
+    rewardsChosen: Float64Array;
+    rewardsRejected: Float64Array;
+}): Promise<BradleyTerryResult>;
+
 /** @deprecated */
 interface LogitsShape {
     batch: number;
@@ -423,6 +434,7 @@ export {
     type LossWithGrad,
     type LrScheduleKind,
     type LrScheduleOptions,
+    MIN_PARALLEL_PAIRS,
     type MnrlOptions,
     type MseOptions,
     type NamedTensor,
@@ -451,18 +463,22 @@ export {
     type SpinResult,
     type SpinRound,
     type TextScorer,
+    type ThreadsOption,
     type TrainRewardHeadOptions,
     type TrainRewardHeadResult,
     alignLabels,
     binaryCrossEntropyWithLogits,
     bradleyTerryLoss,
+    bradleyTerryLossAsync,
     clipGradNorm,
+    closeBaselinesWorkers,
     crossEntropyWithLogits,
     debiasedLogit,
     decodeSafetensors,
     dpoLoss,
     dpoLossBackward,
     dpoLossWithGrad,
+    dpoLossWithGradAsync,
     encodeSafetensors,
     headMeanSquaredError,
     judgeWithScorer,

@@ -284,8 +284,25 @@ interface VerlActorLossFusedOptions extends Omit<VerlActorLossOptions, 'out' | '
         gradRefLogProb?: Float64Array;
         gradEntropy?: Float64Array;
     };
+    fastExp?: boolean;
 }
 declare function verlActorLossFused(inputs: VerlActorLossInputs, options?: VerlActorLossFusedOptions): VerlActorLossResult;
+
+declare const MIN_PARALLEL_ELEMENTS: number;
+interface ThreadsOption {
+    threads?: number;
+}
+declare function closeGrpoWorkers(): Promise<void>;
+declare function logProbsAndEntropyAsync(logits: LogitsArray, labels: ArrayLike<number>, rows: number, vocab: number, options?: {
+    temperature?: number;
+    outLogProbs?: Float64Array;
+    outEntropy?: Float64Array;
+} & ThreadsOption): Promise<LogProbsAndEntropy>;
+declare function logProbsAndEntropyBackwardAsync(logits: LogitsArray, labels: ArrayLike<number>, rows: number, vocab: number, gradLogProbs: ArrayLike<number> | null, gradEntropy: ArrayLike<number> | null, options?: {
+    temperature?: number;
+    out?: Float64Array;
+} & ThreadsOption): Promise<Float64Array>;
+declare function verlActorLossFusedAsync(inputs: VerlActorLossInputs, options?: VerlActorLossFusedOptions & ThreadsOption): Promise<VerlActorLossResult>;
 
 interface GrpoStepLogits {
     logits: LogitsArray;
@@ -376,10 +393,12 @@ export {
     type LogProbsAndEntropy,
     type LogitsArray,
     type LogitsOptions,
+    MIN_PARALLEL_ELEMENTS,
     type Mask,
     type MaskedVarOptions,
     type MaskedWhitenOptions,
     TRL_LOSS_TYPES,
+    type ThreadsOption,
     type TrlAggOptions,
     type TrlGrpoAdvantageOptions,
     type TrlGrpoAdvantageResult,
@@ -411,6 +430,7 @@ export {
     type VerlReinforcePlusPlusOptions,
     type VerlRlooOptions,
     broadcastRowsToTokens,
+    closeGrpoWorkers,
     entropyBackward,
     entropyFromLogits,
     entropyLoss,
@@ -420,7 +440,9 @@ export {
     klPenaltyBackward,
     klValue,
     logProbsAndEntropy,
+    logProbsAndEntropyAsync,
     logProbsAndEntropyBackward,
+    logProbsAndEntropyBackwardAsync,
     maskCount,
     maskedMean,
     maskedRowMean,
@@ -437,6 +459,7 @@ export {
     trlRlooAdvantage,
     verlActorLoss,
     verlActorLossFused,
+    verlActorLossFusedAsync,
     verlAggLoss,
     verlAggLossWeights,
     verlGrpoAdvantage,

@@ -5,7 +5,9 @@ interface BootstrapOptions {
     resamples?: number;
     seed?: Seed;
     confidence?: number;
+    method?: BootstrapMethod;
 }
+type BootstrapMethod = 'multinomial' | 'resample';
 interface ConfidenceInterval {
     estimate: number;
     lower: number;
@@ -284,6 +286,7 @@ interface RmBenchAccuracy {
 declare function rmBenchAccuracy(chosen: ArrayLike<number>, rejected: ArrayLike<number>): RmBenchAccuracy;
 
 export {
+    type BootstrapMethod,
     type BootstrapOptions,
     CODE_ANSWER1,
     CODE_ANSWER2,

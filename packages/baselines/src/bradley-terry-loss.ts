@@ -45,6 +45,19 @@ export function bradleyTerryLoss(
   options: BradleyTerryOptions = {},
   out?: { rewardsChosen: Float64Array; rewardsRejected: Float64Array },
 ): BradleyTerryResult {
+  const { rc, rr, m, c, gc, gr, n } = prepareBradleyTerry(inputs, options, out);
+  const blocks = Math.ceil(n / BT_BLOCK);
+  const partials = new Float64Array(blocks * BT_PARTIALS);
+  bradleyTerryBlocks({ rc, rr, m: m ?? null, c2: 2 * c, inv: 1 / n, gc, gr, n }, 0, blocks, partials);
+  return reduceBradleyTerry(partials, blocks, n, c, gc, gr);
+}
+
+/** Checked inputs and output buffers of {@link bradleyTerryLoss}. @internal */
+export function prepareBradleyTerry(
+  inputs: BradleyTerryInputs,
+  options: BradleyTerryOptions,
+  out: { rewardsChosen: Float64Array; rewardsRejected: Float64Array } | undefined,
+) {
   const rc = inputs.rewardsChosen;
   const rr = inputs.rewardsRejected;
   const n = rc.length;
@@ -58,31 +71,91 @@ export function bradleyTerryLoss(
   const gc = out?.rewardsChosen ?? new Float64Array(n);
   const gr = out?.rewardsRejected ?? new Float64Array(n);
   if (gc.length !== n || gr.length !== n) throw new ShapeMismatchError('gradient buffers', [n], [gc.length]);
+  return { rc, rr, m, c, gc, gr, n };
+}
+
+/** Pairs per block of {@link bradleyTerryBlocks}: sums run in order inside a block, then over blocks in order. */
+export const BT_BLOCK = 4096;
+/** Partial sums per block: loss, centre, correct, margin. */
+export const BT_PARTIALS = 4;
+
+/** Arguments of {@link bradleyTerryBlocks} (structured-clonable for a worker). @internal */
+export interface BradleyTerryKernelArgs {
+  rc: ArrayLike<number>;
+  rr: ArrayLike<number>;
+  m: ArrayLike<number> | null;
+  c2: number;
+  inv: number;
+  gc: Float64Array;
+  gr: Float64Array;
+  n: number;
+}
+
+/**
+ * Blocks `[b0, b1)` of {@link BT_BLOCK} pairs: gradients of those pairs and each block's partial
+ * sums. The reduction over blocks is the caller's, in block order, so any split of the blocks over
+ * threads gives the same bits. @internal shared with the worker entry.
+ */
+export function bradleyTerryBlocks(
+  k: BradleyTerryKernelArgs,
+  b0: number,
+  b1: number,
+  partials: Float64Array,
+): void {
+  const { rc, rr, m, c2, inv, gc, gr, n } = k;
+  for (let blk = b0; blk < b1; blk++) {
+    let loss = 0;
+    let center = 0;
+    let correct = 0;
+    let marginSum = 0;
+    // One pass per pair; e = e^{−|d|} and log1p(e) are shared by −logσ(d) = softplus(−d) and σ(−d)
+    // (the same values as numerics.ts `logSigmoid(d)` / `sigmoid(-d)`, bit for bit).
+    for (let i = blk * BT_BLOCK, e1 = Math.min(n, i + BT_BLOCK); i < e1; i++) {
+      const a = rc[i]!;
+      const b = rr[i]!;
+      const diff = a - b;
+      const d = m === null ? diff : diff - m[i]!;
+      const e = Math.exp(-Math.abs(d));
+      const den = 1 + e;
+      loss += Math.max(-d, 0) + Math.log1p(e);
+      const sn = (d > 0 ? e : 1) / den; // σ(−d)
+      const s = a + b;
+      center += s * s;
+      if (a > b) correct++;
+      marginSum += diff;
+      const cg = c2 * s;
+      gc[i] = (-sn + cg) * inv;
+      gr[i] = (sn + cg) * inv;
+    }
+    const o = blk * BT_PARTIALS;
+    partials[o] = loss;
+    partials[o + 1] = center;
+    partials[o + 2] = correct;
+    partials[o + 3] = marginSum;
+  }
+}
+
+/** Sum the block partials in block order into the result. @internal */
+export function reduceBradleyTerry(
+  partials: Float64Array,
+  blocks: number,
+  n: number,
+  c: number,
+  gc: Float64Array,
+  gr: Float64Array,
+): BradleyTerryResult {
   let loss = 0;
   let center = 0;
   let correct = 0;
   let marginSum = 0;
-  const inv = 1 / n;
-  const c2 = 2 * c;
-  // One pass per pair; e = e^{−|d|} and log1p(e) are shared by −logσ(d) = softplus(−d) and σ(−d)
-  // (the same values as numerics.ts `logSigmoid(d)` / `sigmoid(-d)`, bit for bit).
-  for (let i = 0; i < n; i++) {
-    const a = rc[i]!;
-    const b = rr[i]!;
-    const diff = a - b;
-    const d = m === undefined ? diff : diff - m[i]!;
-    const e = Math.exp(-Math.abs(d));
-    const den = 1 + e;
-    loss += Math.max(-d, 0) + Math.log1p(e);
-    const sn = (d > 0 ? e : 1) / den; // σ(−d)
-    const s = a + b;
-    center += s * s;
-    if (a > b) correct++;
-    marginSum += diff;
-    const cg = c2 * s;
-    gc[i] = (-sn + cg) * inv;
-    gr[i] = (sn + cg) * inv;
+  for (let blk = 0; blk < blocks; blk++) {
+    const o = blk * BT_PARTIALS;
+    loss += partials[o]!;
+    center += partials[o + 1]!;
+    correct += partials[o + 2]!;
+    marginSum += partials[o + 3]!;
   }
+  const inv = 1 / n;
   return {
     loss: loss * inv + (c !== 0 ? c * center * inv : 0),
     accuracy: correct * inv,

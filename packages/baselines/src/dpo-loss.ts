@@ -562,15 +562,47 @@ function sigmoidFusedPlain(
   rejectedRewards: Float64Array,
 ): number {
   const n = losses.length;
+  dpoSigmoidPlainRows(
+    { pc, pr, rc, rr, beta, scale, losses, gpc, gpr, grc, grr, chosenRewards, rejectedRewards },
+    0,
+    n,
+  );
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) sum += losses[i]!;
+  return sum;
+}
+
+/** Arguments of {@link dpoSigmoidPlainRows} (structured-clonable for a worker). @internal */
+export interface DpoSigmoidPlainArgs {
+  pc: ArrayLike<number>;
+  pr: ArrayLike<number>;
+  rc: ArrayLike<number>;
+  rr: ArrayLike<number>;
+  beta: number;
+  scale: number;
+  losses: Float64Array;
+  gpc: Float64Array;
+  gpr: Float64Array;
+  grc: Float64Array;
+  grr: Float64Array;
+  chosenRewards: Float64Array;
+  rejectedRewards: Float64Array;
+}
+
+/**
+ * Pairs `[i0, i1)` of the plain sigmoid DPO loss (with reference, no smoothing or length norm):
+ * per-pair loss, the four gradients and the two rewards; the mean is summed by the caller in pair
+ * order. @internal shared with the worker entry.
+ */
+export function dpoSigmoidPlainRows(k: DpoSigmoidPlainArgs, i0: number, i1: number): void {
+  const { pc, pr, rc, rr, beta, scale, losses, gpc, gpr, grc, grr, chosenRewards, rejectedRewards } = k;
+  for (let i = i0; i < i1; i++) {
     const a = pc[i]! - rc[i]!;
     const b = pr[i]! - rr[i]!;
     const x = beta * (a - b);
     const e = Math.exp(-Math.abs(x));
     const loss = Math.max(-x, 0) + Math.log1p(e); // softplus(−x) = −logσ(x)
     losses[i] = loss;
-    sum += loss;
     const d = 1 + e;
     const g = beta * (-((x > 0 ? e : 1) / d) + 0) * scale; // β·(−σ(−x))/B
     gpc[i] = g;
@@ -580,7 +612,31 @@ function sigmoidFusedPlain(
     chosenRewards[i] = beta * a;
     rejectedRewards[i] = beta * b;
   }
-  return sum;
+}
+
+/**
+ * The plain-sigmoid fast path's settings when `options` selects it (sigmoid / sigmoid_norm without
+ * length normalisation, label smoothing or reference-free), else undefined. @internal
+ */
+export function dpoPlainSigmoidSettings(
+  inputs: DpoInputs,
+  options: DpoOptions,
+): { beta: number; n: number } | undefined {
+  const o = resolve(options);
+  const n = batchSize(inputs);
+  if (o.type !== 'sigmoid' && o.type !== 'sigmoid_norm') return undefined;
+  if (o.refFree || o.eps !== 0 || lengthNorm(inputs, o, n).use) return undefined;
+  return { beta: o.beta, n };
+}
+
+/** Output buffers of {@link dpoLossWithGrad}, allocated or checked. @internal */
+export function dpoOutBuffers(out: DpoOutBuffers | undefined, n: number) {
+  return {
+    losses: buffer('DPO losses buffer', out?.losses, n),
+    chosenRewards: buffer('DPO chosenRewards buffer', out?.chosenRewards, n),
+    rejectedRewards: buffer('DPO rejectedRewards buffer', out?.rejectedRewards, n),
+    grads: gradBuffers(out?.grads, n),
+  };
 }
 
 /** Runs one forward (and backward when `grads` is given) and returns the mean loss. */

@@ -42,6 +42,13 @@ export {
   bradleyTerryLoss,
 } from './bradley-terry-loss.js';
 export {
+  bradleyTerryLossAsync,
+  closeBaselinesWorkers,
+  dpoLossWithGradAsync,
+  MIN_PARALLEL_PAIRS,
+  type ThreadsOption,
+} from './parallel.js';
+export {
   type LogitsShape,
   type LabelOptions,
   alignLabels,

@@ -19,7 +19,8 @@ export type JudgekitErrorCode =
   | 'aborted'
   | 'not_supported'
   | 'registry_conflict'
-  | 'webgpu';
+  | 'webgpu'
+  | 'worker_failed';
 
 /** Options common to every judgekit error. */
 export interface JudgekitErrorOptions {

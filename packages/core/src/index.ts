@@ -33,6 +33,23 @@ export {
 export { type OptionAlias, resolveAliasedOption } from './deprecated-option.js';
 export { createRng, Rng, type Seed } from './rng.js';
 export {
+  availableThreads,
+  isShared,
+  rowRanges,
+  type ShareableArray,
+  serveWorkerOps,
+  shareArray,
+  shareNumbers,
+  sharedFloat32Array,
+  sharedFloat64Array,
+  type WorkerEntry,
+  workerEntryBeside,
+  WorkerFailedError,
+  type WorkerOp,
+  WorkerPool,
+  type WorkerTask,
+} from './worker-pool.js';
+export {
   allClose,
   assertLength,
   assertSameShape,

@@ -98,6 +98,14 @@ export {
 } from './actor-loss.js';
 export { type VerlActorLossFusedOptions, verlActorLossFused } from './actor-loss-fused.js';
 export {
+  closeGrpoWorkers,
+  logProbsAndEntropyAsync,
+  logProbsAndEntropyBackwardAsync,
+  MIN_PARALLEL_ELEMENTS,
+  type ThreadsOption,
+  verlActorLossFusedAsync,
+} from './parallel.js';
+export {
   type GrpoStepInputs,
   type GrpoStepLogits,
   type GrpoStepOptions,

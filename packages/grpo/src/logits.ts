@@ -38,7 +38,8 @@ export interface LogitsOptions {
   out?: Float64Array;
 }
 
-function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
+/** @internal */
+export function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
   if (!Number.isInteger(rows) || rows < 0)
     throw new InvalidArgumentError('rows', `must be a non-negative integer, got ${rows}`);
   if (!Number.isInteger(vocab) || vocab < 1)
@@ -46,20 +47,23 @@ function checkLogits(logits: LogitsArray, rows: number, vocab: number): void {
   if (logits.length !== rows * vocab) throw new ShapeMismatchError('logits', [rows, vocab], [logits.length]);
 }
 
-function temperatureOf(options?: { temperature?: number }): number {
+/** @internal */
+export function temperatureOf(options?: { temperature?: number }): number {
   const t = options?.temperature ?? 1;
   if (!(t > 0) || !Number.isFinite(t))
     throw new InvalidArgumentError('temperature', `must be a finite number > 0, got ${t}`);
   return t;
 }
 
-function outBuffer(out: Float64Array | undefined, n: number, what: string): Float64Array {
+/** @internal */
+export function outBuffer(out: Float64Array | undefined, n: number, what: string): Float64Array {
   if (out === undefined) return new Float64Array(n);
   if (out.length !== n) throw new ShapeMismatchError(what, [n], [out.length]);
   return out;
 }
 
-function checkLabels(labels: ArrayLike<number>, rows: number, vocab: number): void {
+/** @internal */
+export function checkLabels(labels: ArrayLike<number>, rows: number, vocab: number): void {
   if (labels.length !== rows) throw new ShapeMismatchError('labels', [rows], [labels.length]);
   for (let i = 0; i < rows; i++) {
     const y = labels[i] as number;
@@ -87,23 +91,27 @@ const EXP_TABLE = Float64Array.from({ length: EXP_RANGE * EXP_STEPS + 2 }, (_, j
  * a table exp, e^d = e^{−j/256}·(1 + r + r²/2 + r³/6), whose relative error is below 1e-12
  * (|r| ≤ 2⁻⁹; the truncation term r⁴/24 < 6e-13). Sums run in float64. Against the float64
  * path on the same (float32-valued) logits, log-probs and entropies agree to ~1e-12 relative;
- * the tests hold them to 1e-10. Returns false (caller falls back to the reference loop) on any
- * row with NaN or ±inf, so special values keep the reference's torch semantics.
+ * the tests hold them to 1e-10. A row with NaN or ±inf is handed to the reference loop instead,
+ * so special values keep the reference's torch semantics.
  */
 function rowStatsF32(
   logits: Float32Array,
-  rows: number,
+  r0: number,
+  r1: number,
   vocab: number,
   invT: number,
   lse: Float64Array,
   eu: Float64Array | null,
-): boolean {
+): void {
   const table = EXP_TABLE;
-  for (let i = 0; i < rows; i++) {
+  for (let i = r0; i < r1; i++) {
     const base = i * vocab;
     const end = base + vocab;
     let m = (logits[base] as number) * invT;
-    if (!(m > Number.NEGATIVE_INFINITY && m < Number.POSITIVE_INFINITY)) return false;
+    if (!(m > Number.NEGATIVE_INFINITY && m < Number.POSITIVE_INFINITY)) {
+      rowStatsRef(logits, i, i + 1, vocab, invT, lse, eu);
+      continue;
+    }
     let s0 = 0;
     let t0 = 0;
     let s1 = 0;
@@ -162,29 +170,49 @@ function rowStatsF32(
     }
     const s = s0 + s1;
     const t = t0 + t1;
-    if (!(s > 0 && s < Number.POSITIVE_INFINITY && Number.isFinite(m))) return false;
-    if (eu !== null && !Number.isFinite(t)) return false;
+    if (
+      !(s > 0 && s < Number.POSITIVE_INFINITY && Number.isFinite(m)) ||
+      (eu !== null && !Number.isFinite(t))
+    ) {
+      rowStatsRef(logits, i, i + 1, vocab, invT, lse, eu);
+      continue;
+    }
     const ls = Math.log(s);
     lse[i] = m + ls;
     if (eu !== null) eu[i] = ls - t / s;
   }
-  return true;
 }
 
 /**
- * Row statistics of u = z/τ: writes the max-shifted log-sum-exp into `lse[i]` and, when
- * `eu` is given, Σ_k softmax(u)_k·u_k into `eu[i]` (needed for the entropy).
+ * Row statistics of u = z/τ for rows `[r0, r1)`: writes the max-shifted log-sum-exp into `lse[i]`
+ * and, when `eu` is given, the entropy of row i into `eu[i]`. Each row is computed on its own
+ * (float32 rows take the fast path, any row with NaN/±inf the reference loop), so a row's result
+ * does not depend on which rows are computed with it: splitting rows over threads is bit-identical.
  */
 function rowStats(
   logits: LogitsArray,
-  rows: number,
+  r0: number,
+  r1: number,
   vocab: number,
   invT: number,
   lse: Float64Array,
   eu: Float64Array | null,
 ): void {
-  if (logits instanceof Float32Array && rowStatsF32(logits, rows, vocab, invT, lse, eu)) return;
-  for (let i = 0; i < rows; i++) {
+  if (logits instanceof Float32Array) rowStatsF32(logits, r0, r1, vocab, invT, lse, eu);
+  else rowStatsRef(logits, r0, r1, vocab, invT, lse, eu);
+}
+
+/** The float64 reference loop of {@link rowStats} (one `Math.exp` per logit, torch's special values). */
+function rowStatsRef(
+  logits: LogitsArray,
+  r0: number,
+  r1: number,
+  vocab: number,
+  invT: number,
+  lse: Float64Array,
+  eu: Float64Array | null,
+): void {
+  for (let i = r0; i < r1; i++) {
     const base = i * vocab;
     let mx = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < vocab; k++) {
@@ -236,7 +264,7 @@ export function tokenLogProbs(
   checkLabels(labels, rows, vocab);
   const invT = 1 / temperatureOf(options);
   const out = outBuffer(options?.out, rows, 'out');
-  rowStats(logits, rows, vocab, invT, out, null);
+  rowStats(logits, 0, rows, vocab, invT, out, null);
   for (let i = 0; i < rows; i++) {
     const y = labels[i] as number;
     out[i] = y < 0 ? 0 : (logits[i * vocab + y] as number) * invT - (out[i] as number);
@@ -261,7 +289,7 @@ export function entropyFromLogits(
   const invT = 1 / temperatureOf(options);
   const out = outBuffer(options?.out, rows, 'out');
   const lse = new Float64Array(rows);
-  rowStats(logits, rows, vocab, invT, lse, out);
+  rowStats(logits, 0, rows, vocab, invT, lse, out);
   return out;
 }
 
@@ -289,12 +317,30 @@ export function logProbsAndEntropy(
   const invT = 1 / temperatureOf(options);
   const logProbs = outBuffer(options?.outLogProbs, rows, 'outLogProbs');
   const entropy = outBuffer(options?.outEntropy, rows, 'outEntropy');
-  rowStats(logits, rows, vocab, invT, logProbs, entropy);
-  for (let i = 0; i < rows; i++) {
+  logProbsAndEntropyRows(logits, labels, 0, rows, vocab, invT, logProbs, entropy);
+  return { logProbs, entropy };
+}
+
+/**
+ * Rows `[r0, r1)` of {@link logProbsAndEntropy} (inputs already checked, `invT` = 1/τ), written into
+ * `logProbs[i]` / `entropy[i]`. Each row's result depends on that row alone.
+ * @internal shared with the worker entry.
+ */
+export function logProbsAndEntropyRows(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  r0: number,
+  r1: number,
+  vocab: number,
+  invT: number,
+  logProbs: Float64Array,
+  entropy: Float64Array,
+): void {
+  rowStats(logits, r0, r1, vocab, invT, logProbs, entropy);
+  for (let i = r0; i < r1; i++) {
     const y = labels[i] as number;
     logProbs[i] = y < 0 ? 0 : (logits[i * vocab + y] as number) * invT - (logProbs[i] as number);
   }
-  return { logProbs, entropy };
 }
 
 /**
@@ -317,7 +363,7 @@ export function tokenLogProbsBackward(
   const invT = 1 / temperatureOf(options);
   const out = outBuffer(options?.out, rows * vocab, 'out');
   const lse = new Float64Array(rows);
-  rowStats(logits, rows, vocab, invT, lse, null);
+  rowStats(logits, 0, rows, vocab, invT, lse, null);
   for (let i = 0; i < rows; i++) {
     const base = i * vocab;
     const y = labels[i] as number;
@@ -352,7 +398,7 @@ export function entropyBackward(
   const out = outBuffer(options?.out, rows * vocab, 'out');
   const lse = new Float64Array(rows);
   const ent = new Float64Array(rows);
-  rowStats(logits, rows, vocab, invT, lse, ent);
+  rowStats(logits, 0, rows, vocab, invT, lse, ent);
   for (let i = 0; i < rows; i++) {
     const base = i * vocab;
     const g = (gradOut[i] as number) * invT;
@@ -390,10 +436,30 @@ export function logProbsAndEntropyBackward(
   }
   const invT = 1 / temperatureOf(options);
   const out = outBuffer(options?.out, rows * vocab, 'out');
-  const lse = new Float64Array(rows);
-  const ent = new Float64Array(rows);
-  rowStats(logits, rows, vocab, invT, lse, ent);
-  for (let i = 0; i < rows; i++) {
+  logProbsAndEntropyBackwardRows(logits, labels, 0, rows, vocab, invT, gradLogProbs, gradEntropy, out);
+  return out;
+}
+
+/**
+ * Rows `[r0, r1)` of {@link logProbsAndEntropyBackward} (inputs already checked), written into
+ * `out[i·vocab …]`. Each row's result depends on that row alone.
+ * @internal shared with the worker entry.
+ */
+export function logProbsAndEntropyBackwardRows(
+  logits: LogitsArray,
+  labels: ArrayLike<number>,
+  r0: number,
+  r1: number,
+  vocab: number,
+  invT: number,
+  gradLogProbs: ArrayLike<number> | null,
+  gradEntropy: ArrayLike<number> | null,
+  out: Float64Array,
+): void {
+  const lse = new Float64Array(r1);
+  const ent = new Float64Array(r1);
+  rowStats(logits, r0, r1, vocab, invT, lse, ent);
+  for (let i = r0; i < r1; i++) {
     const base = i * vocab;
     const y = labels[i] as number;
     const gl = y < 0 || gradLogProbs === null ? 0 : (gradLogProbs[i] as number) * invT;
@@ -410,5 +476,4 @@ export function logProbsAndEntropyBackward(
     }
     if (y >= 0) out[base + y] = (out[base + y] as number) + gl;
   }
-  return out;
 }

@@ -7,6 +7,7 @@
  */
 
 import { createRng, InvalidArgumentError, Rng, type Seed } from '@judgekit/core';
+import { sampleMultinomial } from './binomial.js';
 
 /** Options of a bootstrap. */
 export interface BootstrapOptions {
@@ -16,7 +17,19 @@ export interface BootstrapOptions {
   seed?: Seed;
   /** Two-sided confidence level of the percentile interval. Default 0.95. */
   confidence?: number;
+  /**
+   * How a resample is drawn. `'multinomial'` (default): each resample's histogram is one
+   * Multinomial(n, full-sample histogram / n) draw over the bins, which is exactly the distribution
+   * of the histogram of n indices drawn with replacement (the statistics only read the histogram),
+   * at a cost of a few binomial draws per bin instead of n index draws. `'resample'`: draw the n
+   * indices (core `Rng.sampleIndices`), the behaviour before 0.2, kept so old seeds reproduce
+   * their intervals exactly. The two give statistically identical intervals, not identical numbers.
+   */
+  method?: BootstrapMethod;
 }
+
+/** Values of {@link BootstrapOptions.method}. */
+export type BootstrapMethod = 'multinomial' | 'resample';
 
 /** A point estimate with its percentile bootstrap interval. JSON-serialisable (NaN becomes null). */
 export interface ConfidenceInterval {
@@ -42,6 +55,7 @@ export interface ResolvedBootstrap {
   resamples: number;
   seed: Seed;
   confidence: number;
+  method: BootstrapMethod;
 }
 
 /** Fill in defaults and validate. */
@@ -52,14 +66,19 @@ export function resolveBootstrap(options: BootstrapOptions = {}): ResolvedBootst
     throw new InvalidArgumentError('resamples', `must be a positive integer, got ${resamples}`);
   if (!(confidence > 0 && confidence < 1))
     throw new InvalidArgumentError('confidence', `must be in (0, 1), got ${confidence}`);
-  return { resamples, seed: options.seed ?? 0, confidence };
+  const method = options.method ?? 'multinomial';
+  if (method !== 'multinomial' && method !== 'resample')
+    throw new InvalidArgumentError('method', `must be 'multinomial' or 'resample', got ${String(method)}`);
+  return { resamples, seed: options.seed ?? 0, confidence, method };
 }
 
 /**
  * Draw `resamples` bootstrap resamples of `codes` (values in `[0, bins)`), evaluate `statistic` on
  * each resample's histogram and return the replicates, row-major `[resamples, statCount]`.
- * Index draws are exactly core's `Rng.nextInt(n)` (unbiased rejection), so the stream equals
- * `createRng(seed).sampleIndices(n, n)` resample after resample.
+ * `method: 'multinomial'` (default) draws each histogram as Multinomial(n, full histogram / n)
+ * (see {@link BootstrapOptions.method}); with `method: 'resample'` the index draws are exactly core's
+ * `Rng.nextInt(n)` (unbiased rejection), so the stream equals `createRng(seed).sampleIndices(n, n)`
+ * resample after resample.
  */
 export function bootstrapReplicates(
   codes: Uint8Array,
@@ -68,10 +87,23 @@ export function bootstrapReplicates(
   statistic: HistogramStatistic,
   options: BootstrapOptions = {},
 ): Float64Array {
-  const { resamples, seed } = resolveBootstrap(options);
+  const { resamples, seed, method } = resolveBootstrap(options);
   const n = codes.length;
   const replicates = new Float64Array(resamples * statCount);
   if (n === 0) return replicates.fill(Number.NaN);
+  if (method === 'multinomial') {
+    const full = new Float64Array(bins);
+    for (let i = 0; i < n; i++) full[codes[i]!]! += 1;
+    const rng = createRng(seed);
+    const hist = new Float64Array(bins);
+    const out = new Float64Array(statCount);
+    for (let r = 0; r < resamples; r++) {
+      sampleMultinomial(rng, n, full, hist);
+      statistic(hist, out);
+      replicates.set(out, r * statCount);
+    }
+    return replicates;
+  }
   // xoshiro128** state words as int32, carried from resample to resample.
   const state = Int32Array.from(createRng(seed).state);
   const counts = new Uint32Array(bins);

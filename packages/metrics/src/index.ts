@@ -9,6 +9,7 @@
 
 export {
   type BootstrapOptions,
+  type BootstrapMethod,
   bootstrapMean,
   bootstrapReplicates,
   type ConfidenceInterval,

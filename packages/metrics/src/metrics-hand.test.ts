@@ -228,9 +228,13 @@ describe('reasoning rate', () => {
 });
 
 describe('bootstrap', () => {
-  it('uses the same index stream as Rng.sampleIndices', () => {
+  it("method 'resample' uses the same index stream as Rng.sampleIndices", () => {
     const codes = new Uint8Array([0, 1, 2, 3, 4, 5, 6]);
-    const reps = bootstrapReplicates(codes, 7, 7, (h, out) => out.set(h), { resamples: 3, seed: 42 });
+    const reps = bootstrapReplicates(codes, 7, 7, (h, out) => out.set(h), {
+      resamples: 3,
+      seed: 42,
+      method: 'resample',
+    });
     const rng = createRng(42);
     for (let r = 0; r < 3; r++) {
       const h = new Float64Array(7);
@@ -250,7 +254,11 @@ describe('bootstrap', () => {
         (n, seed, resamples) => {
           const bins = 5;
           const codes = new Uint8Array(n).map((_, i) => (i * 7 + 3) % bins);
-          const reps = bootstrapReplicates(codes, bins, bins, (h, out) => out.set(h), { resamples, seed });
+          const reps = bootstrapReplicates(codes, bins, bins, (h, out) => out.set(h), {
+            resamples,
+            seed,
+            method: 'resample',
+          });
           const rng = createRng(seed);
           const want = new Float64Array(resamples * bins);
           for (let r = 0; r < resamples; r++)

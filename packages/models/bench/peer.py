@@ -8,7 +8,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-port, n, conc = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+port, n, conc, warmup = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 local = threading.local()
 prompt = "[Question]\nWhy is the sky blue?\n\n[The Start of Assistant 1's Answer]\n" + "Rayleigh scattering. " * 40
 
@@ -25,10 +25,12 @@ def call(i):
 
 
 with ThreadPoolExecutor(conc) as ex:
-    list(ex.map(call, range(50)))
+    list(ex.map(call, range(warmup)))  # same warm-up as judgekit
+    c0 = time.process_time()
     t0 = time.perf_counter()
     list(ex.map(call, range(n)))
     dt = time.perf_counter() - t0
+    cpu = time.process_time() - c0
 
 keys = 20000
 t0 = time.perf_counter()
@@ -37,4 +39,4 @@ for i in range(keys):
                "maxTokens": 64, "temperature": 0}
     hashlib.sha256(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 kdt = time.perf_counter() - t0
-print(json.dumps({"requests_per_s": n / dt, "keys_per_s": keys / kdt}))
+print(json.dumps({"requests_per_s": n / dt, "cpu_s_per_request": cpu / n, "keys_per_s": keys / kdt}))

@@ -11,6 +11,7 @@ import { printTable, runPythonPeer, timeIt } from '../../../scripts/bench-kit.ts
 
 const N = 3000;
 const CONCURRENCY = 16;
+const WARMUP = 500;
 const prompt = `[Question]\nWhy is the sky blue?\n\n[The Start of Assistant 1's Answer]\n${'Rayleigh scattering. '.repeat(40)}`;
 
 const child = spawn(process.execPath, [fileURLToPath(new URL('./server.mjs', import.meta.url))], {
@@ -33,10 +34,15 @@ try {
         model.generate({ messages: [{ role: 'user', content: `${i} ${prompt}` }] }),
       ),
     );
-  await run(200);
+  // Both sides warm up with the same 500 requests (JIT / connection pool / thread start-up) before
+  // the timed run; CPU time is this process's user + system time over the timed run.
+  await run(WARMUP);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await run(N);
   const ours = N / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const oursCpuPerReq = (cpu.user + cpu.system) / 1e6 / N;
 
   const KEYS = 20_000;
   const tKey = timeIt(
@@ -52,9 +58,13 @@ try {
     { minSeconds: 1, minReps: 3 },
   );
 
-  const peer = runPythonPeer<{ requests_per_s: number; keys_per_s: number }>(
+  const peer = runPythonPeer<{ requests_per_s: number; cpu_s_per_request: number; keys_per_s: number }>(
     fileURLToPath(new URL('./peer.py', import.meta.url)),
-    [String(port), String(N), String(CONCURRENCY)],
+    [String(port), String(N), String(CONCURRENCY), String(WARMUP)],
+  );
+  console.log(
+    `client CPU per request: judgekit ${(oursCpuPerReq * 1e6).toFixed(1)} µs` +
+      (peer ? `, Python ${(peer.cpu_s_per_request * 1e6).toFixed(1)} µs` : ''),
   );
   printTable(
     `OpenAI-compatible client, ${N} requests at concurrency ${CONCURRENCY} to a local vLLM-shaped server`,
@@ -64,6 +74,13 @@ try {
         ours,
         peer: peer?.requests_per_s,
         unit: 'req/s',
+        peerName: 'Python http.client + threads',
+      },
+      {
+        work: 'round-trips per client CPU-second',
+        ours: 1 / oursCpuPerReq,
+        peer: peer === undefined ? undefined : 1 / peer.cpu_s_per_request,
+        unit: 'req/CPU-s',
         peerName: 'Python http.client + threads',
       },
       {

@@ -2,14 +2,19 @@
  * Benchmark of @judgekit/rewards: JudgeLRM rewards per second in-process and through the reward
  * server (batch 256, concurrent clients), beside a Python re-statement of the upstream reward
  * (bench/judgelrm_reward_peer.py, with its per-sample printing) timed on the same completions in the
- * same run. Also checks that both give the same rewards.
+ * same run. Also checks that both give the same rewards. The server runs in its own process and the
+ * load comes from separate client processes (bench/server-child.ts, bench/client-child.mjs).
  */
-import { request, Agent } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { printTable, runPythonPeer, timeIt } from '../../../scripts/bench-kit.ts';
-import { createJudgeLrmReward, createRewardServer, scoreBatch, silentLogger } from '../src/index.ts';
+import { createJudgeLrmReward, scoreBatch } from '../src/index.ts';
 import type { RewardSample } from '../src/index.ts';
 
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const BATCH = 256;
 const CLIENTS = 8;
 const MAX_RESPONSE_LENGTH = 2048;
@@ -60,11 +65,22 @@ const reward = createJudgeLrmReward();
 const inProc = timeIt(() => scoreBatch(reward, samples), { minSeconds: 2 });
 const ours = scoreBatch(reward, samples).totals;
 
-// Through the server: CLIENTS concurrent keep-alive clients, each posting batches of 256.
-const server = await createRewardServer({
-  reward,
-  logger: silentLogger,
-  maxResponseLength: MAX_RESPONSE_LENGTH,
+// Through the server: the server in its own process, CLIENTS client processes (keep-alive), each
+// posting batches of 256 for 3 s, so neither shares an event loop with the other.
+const server = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--conditions=@judgekit/source',
+    here('./server-child.ts'),
+    String(MAX_RESPONSE_LENGTH),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const serverUrl = await new Promise<string>((resolve, reject) => {
+  server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+  server.once('exit', (code) => reject(new Error(`reward server exited with ${code}`)));
 });
 const body = JSON.stringify({
   query: samples.map((s) => s.sequence),
@@ -76,14 +92,18 @@ const body = JSON.stringify({
   ),
   response_lengths: samples.map((s) => s.responseLength),
 });
-const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-const post = () =>
-  new Promise<number[]>((resolve, reject) => {
+const dir = mkdtempSync(`${tmpdir()}/jk-rewards-bench-`);
+const bodyFile = `${dir}/body.json`;
+writeFileSync(bodyFile, body);
+let served: number[] = [];
+let requests = 0;
+let serverSeconds = 1;
+try {
+  served = await new Promise<number[]>((resolve, reject) => {
     const req = request(
-      new URL('/get_reward', server.url),
+      new URL('/get_reward', serverUrl),
       {
         method: 'POST',
-        agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
@@ -97,22 +117,37 @@ const post = () =>
     );
     req.on('error', reject);
     req.end(body);
-  });
-const served = await post(); // warm-up and agreement check
-let requests = 0;
-const t0 = performance.now();
-const deadline = t0 + 3000;
-await Promise.all(
-  Array.from({ length: CLIENTS }, async () => {
-    while (performance.now() < deadline) {
-      await post();
-      requests++;
-    }
-  }),
-);
-const serverSeconds = (performance.now() - t0) / 1000;
-agent.destroy();
-await server.close();
+  }); // warm-up and agreement check
+  const t0 = Date.now() + 1500; // let the client processes start
+  const deadline = t0 + 3000;
+  const counts = await Promise.all(
+    Array.from(
+      { length: CLIENTS },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const c = spawn(
+            process.execPath,
+            [here('./client-child.mjs'), serverUrl, bodyFile, String(deadline)],
+            {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+          let out = '';
+          c.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+          });
+          c.on('exit', (code) =>
+            code === 0 ? resolve(Number(out.trim())) : reject(new Error(`client exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  requests = counts.reduce((a, b) => a + b, 0);
+  serverSeconds = (Date.now() - t0) / 1000;
+} finally {
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
 
 // Python peer on the same completions.
 const peer = runPythonPeer<{ rewards_per_s: number; rewards_per_s_noprint: number; rewards: number[] }>(
@@ -129,7 +164,7 @@ for (let i = 0; i < BATCH; i++) {
 
 const peerName = 'Python re-statement (prints)';
 printTable(
-  `@judgekit/rewards: JudgeLRM reward, batch ${BATCH} (${process.version}, ${CLIENTS} concurrent HTTP clients)`,
+  `@judgekit/rewards: JudgeLRM reward, batch ${BATCH} (${process.version}, server and ${CLIENTS} client processes)`,
   [
     {
       work: 'JudgeLRM reward, in-process scoreBatch',
@@ -139,7 +174,7 @@ printTable(
       peerName,
     },
     {
-      work: `JudgeLRM reward, HTTP server (${CLIENTS} clients)`,
+      work: `JudgeLRM reward, HTTP server (1 process, ${CLIENTS} client processes)`,
       ours: (requests * BATCH) / serverSeconds,
       peer: peer?.rewards_per_s,
       unit: 'rewards/s',
