@@ -188,16 +188,20 @@ export function startRewardServerCluster(options: RewardServerClusterOptions): P
           worker: worker.id,
           exit: how,
           restarts: restarts.length,
+          ...(startupErrors.has(worker.id) ? { reason: startupErrors.get(worker.id) } : {}),
         });
         void stopAll().then(options.onGiveUp ?? (() => process.exit(1)));
         return;
       }
       const next = fork();
+      const reason = startupErrors.get(worker.id);
+      startupErrors.delete(worker.id);
       logger.error('reward server worker crashed; restarting it', {
         worker: worker.id,
         pid: worker.process.pid,
         exit: how,
         wasListening,
+        ...(reason === undefined ? {} : { reason }),
         replacement: next.id,
       });
     });

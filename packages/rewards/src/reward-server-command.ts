@@ -110,6 +110,21 @@ export async function startRewardServerFromArgs(
   io: RewardServerCommandIo,
   options: { commandName?: string; handleSignals?: boolean } = {},
 ): Promise<RewardServer | RewardServerCluster | 'help'> {
+  if (!isRewardServerWorker()) return startFromArgs(argv, io, options);
+  try {
+    return await startFromArgs(argv, io, options);
+  } catch (err) {
+    // A worker leaves the report to the primary (one line from one process) and exits.
+    await reportWorkerStartupError(err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+}
+
+async function startFromArgs(
+  argv: readonly string[],
+  io: RewardServerCommandIo,
+  options: { commandName?: string; handleSignals?: boolean },
+): Promise<RewardServer | RewardServerCluster | 'help'> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -189,29 +204,21 @@ export async function startRewardServerFromArgs(
   const baseLogger = worker
     ? createStderrLogger({ worker: workerId, pid: process.pid })
     : createStderrLogger();
-  let server: RewardServer;
-  try {
-    server = await createRewardServer({
-      reward,
-      host,
-      port,
-      ...(tokenEnv === undefined ? {} : { tokenEnv }),
-      logger: values.quiet ? silentLogger : baseLogger,
-      ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
-      ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-      ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
-      ...(values['extra-logs'] ? { extraLogs: true } : {}),
-      workerId,
-    }).catch((err: NodeJS.ErrnoException) => {
-      if (InvalidArgumentError.isInstance(err)) throw err;
-      throw usage('--port', `cannot listen: ${err.code ?? err.message}`);
-    });
-  } catch (err) {
-    if (!worker) throw err;
-    // A worker leaves the report to the primary (one line from one process) and exits.
-    await reportWorkerStartupError((err as Error).message);
-    process.exit(2);
-  }
+  const server = await createRewardServer({
+    reward,
+    host,
+    port,
+    ...(tokenEnv === undefined ? {} : { tokenEnv }),
+    logger: values.quiet ? silentLogger : baseLogger,
+    ...(maxResponseLength === undefined ? {} : { maxResponseLength }),
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+    ...(values['extra-logs'] ? { extraLogs: true } : {}),
+    workerId,
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (InvalidArgumentError.isInstance(err)) throw err;
+    throw usage('--port', `cannot listen: ${err.code ?? err.message}`);
+  });
   if (worker) {
     // The primary asks for the shutdown; a signal sent to the whole process group (Ctrl-C) also
     // reaches the workers, which then finish their in-flight requests too.

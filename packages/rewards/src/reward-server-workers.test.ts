@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, unlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -172,6 +175,24 @@ describe('judgekit-reward-server --workers N (node:cluster)', () => {
     expect(await server.exited).toBe(0);
     for (const pid of after.values()) expect(alive(pid)).toBe(false);
   }, 60_000);
+
+  it('a worker that keeps crashing on restart makes the primary give up: every worker stops, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jk-rw-'));
+    const file = join(dir, 'reward.json');
+    writeFileSync(file, JSON.stringify({ preset: 'qwen25' }));
+    const server = startCli(['--port', '0', '--workers', '2', '--config', file, '--quiet']);
+    const url = await server.url;
+    const seen = await workersSeen(url, 2);
+    // Replacements re-read the config at start: without it each one fails before listening.
+    unlinkSync(file);
+    process.kill([...seen.values()][0]!, 'SIGKILL');
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(
+      /worker crashed; restarting it.*"reason":"Invalid argument `--config`: cannot read/,
+    );
+    expect(server.stderr()).toMatch(/workers keep crashing; giving up/);
+    for (const pid of seen.values()) expect(alive(pid)).toBe(false);
+  }, 90_000);
 
   it('--workers 1 is one process: /health answers from worker 0, the process itself', async () => {
     const server = startCli(['--port', '0', '--workers', '1', '--quiet']);
