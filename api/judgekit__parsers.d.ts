@@ -86,6 +86,15 @@ interface JudgeLrmStructureOptions {
     parse?: JudgeLrmScoreParse;
 }
 declare function validateJudgeLrmStructure(processed: string, options?: JudgeLrmStructureOptions): JudgeLrmStructure;
+interface JudgeLrmExtractAndValidateOptions extends JudgeLrmSolutionOptions {
+    check?: JudgeLrmFormatCheck;
+    formatParse?: JudgeLrmScoreParse;
+}
+interface JudgeLrmExtractedAndValidated {
+    solution: JudgeLrmSolution;
+    structure: JudgeLrmStructure;
+}
+declare function extractAndValidateJudgeLrm(solutionStr: string, options?: JudgeLrmExtractAndValidateOptions): JudgeLrmExtractedAndValidated;
 declare function filterPandaLmSpecialTokens(text: string): string;
 interface JudgeLrmInferenceResult {
     output: string;
@@ -405,6 +414,8 @@ export {
     type JudgeLmSingleParseOptions,
     type JudgeLmSingleScore,
     type JudgeLmUpstreamResult,
+    type JudgeLrmExtractAndValidateOptions,
+    type JudgeLrmExtractedAndValidated,
     type JudgeLrmExtraction,
     type JudgeLrmFailureReason,
     type JudgeLrmFormatCheck,
@@ -456,6 +467,7 @@ export {
     arenaHardBattleScores,
     arenaHardUpstreamLabel,
     expectedScoreFromLogprobs,
+    extractAndValidateJudgeLrm,
     extractJudgeLrmSolution,
     filterPandaLmSpecialTokens,
     getParser,

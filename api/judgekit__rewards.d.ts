@@ -186,7 +186,7 @@ interface OpenRlhfRequest {
 interface OpenRlhfResponse {
     rewards: number[];
     scores: number[];
-    extra_logs: Record<string, number[]>;
+    extra_logs?: Record<string, number[]>;
     notes?: string[];
 }
 type OpenRlhfResult = {
@@ -199,6 +199,7 @@ type OpenRlhfResult = {
 };
 declare function handleOpenRlhfRequest(reward: RewardFunction, body: unknown, options?: {
     maxResponseLength?: number;
+    extraLogs?: boolean;
 }): OpenRlhfResult;
 declare function toOpenRlhfRewardFunc(reward: RewardFunction, options?: {
     maxResponseLength?: number;
@@ -210,7 +211,7 @@ interface RewardServerLogger {
     warn(message: string, fields?: RewardServerLogFields): void;
     error(message: string, fields?: RewardServerLogFields): void;
 }
-declare function createStderrLogger(): RewardServerLogger;
+declare function createStderrLogger(baseFields?: RewardServerLogFields): RewardServerLogger;
 declare const silentLogger: RewardServerLogger;
 interface RewardServerOptions {
     reward: RewardFunction;
@@ -226,6 +227,8 @@ interface RewardServerOptions {
     maxConnections?: number;
     maxDrainBytes?: number;
     routes?: readonly RewardRoute[];
+    extraLogs?: boolean;
+    workerId?: number;
 }
 type RewardRouteResult = {
     ok: true;
@@ -241,6 +244,7 @@ interface RewardRoute {
     handle(body: unknown, context: {
         reward: RewardFunction;
         maxResponseLength?: number;
+        extraLogs: boolean;
     }): RewardRouteResult;
 }
 interface RewardServer {
@@ -251,6 +255,14 @@ interface RewardServer {
 }
 declare const REWARD_PATHS: readonly string[];
 declare function createRewardServer(options: RewardServerOptions): Promise<RewardServer>;
+
+interface RewardServerCluster {
+    readonly url: string;
+    readonly port: number;
+    readonly workers: number;
+    workerPids(): number[];
+    close(): Promise<void>;
+}
 
 declare const JUDGELRM_REWARD_PRESETS: Readonly<Record<string, Readonly<JudgeLrmRewardConfig>>>;
 declare const REWARD_SERVER_FLAGS: string;
@@ -265,7 +277,7 @@ interface RewardServerCommandIo {
 declare function startRewardServerFromArgs(argv: readonly string[], io: RewardServerCommandIo, options?: {
     commandName?: string;
     handleSignals?: boolean;
-}): Promise<RewardServer | 'help'>;
+}): Promise<RewardServer | RewardServerCluster | 'help'>;
 
 declare const TRL_REWARD_PATH = "/trl";
 declare const VERL_REWARD_PATH = "/verl";
@@ -295,7 +307,9 @@ interface RewardRoutesOptions {
 }
 interface RewardRoutes {
     accepts(path: string): boolean;
-    handle(path: string, body: unknown): RouteResult;
+    handle(path: string, body: unknown, options?: {
+        extraLogs?: boolean;
+    }): RouteResult;
     health(): RewardRouteCounters & {
         response_header_check: boolean;
     };
@@ -340,6 +354,7 @@ export {
     type RewardRoutesOptions,
     type RewardSample,
     type RewardServer,
+    type RewardServerCluster,
     type RewardServerCommandIo,
     type RewardServerLogFields,
     type RewardServerLogger,

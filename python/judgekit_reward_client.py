@@ -127,14 +127,15 @@ class JudgekitRewardClient:
 
     # -- OpenRLHF ------------------------------------------------------------------------
     def openrlhf(self, queries: Sequence[str], prompts: Optional[Sequence[str]] = None,
-                 labels: Optional[Sequence[Any]] = None) -> Dict[str, Any]:
-        """OpenRLHF's protocol: ``{query, prompts, labels}`` → ``{rewards, scores, extra_logs}``."""
+                 labels: Optional[Sequence[Any]] = None, extra_logs: bool = False) -> Dict[str, Any]:
+        """OpenRLHF's protocol: ``{query, prompts, labels}`` → ``{rewards, scores}``, plus
+        ``extra_logs`` (every reward component per sample) with ``extra_logs=True``."""
         payload: Dict[str, Any] = {"query": list(queries)}
         if prompts is not None:
             payload["prompts"] = list(prompts)
         if labels is not None:
             payload["labels"] = list(labels)
-        return self.post("/get_reward", payload)
+        return self.post("/get_reward?extra_logs=1" if extra_logs else "/get_reward", payload)
 
     # -- TRL -----------------------------------------------------------------------------
     def trl_reward_func(self, ground_truth_column: str = "ground_truth",

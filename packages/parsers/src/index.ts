@@ -75,6 +75,9 @@ export {
   parseJudgeLrmSingle,
   parseJudgeLrmUpstreamLabel,
   validateJudgeLrmStructure,
+  extractAndValidateJudgeLrm,
+  type JudgeLrmExtractAndValidateOptions,
+  type JudgeLrmExtractedAndValidated,
 } from './judgelrm-parser.js';
 export {
   type LlmBarChoice,

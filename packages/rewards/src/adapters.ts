@@ -172,8 +172,12 @@ export interface OpenRlhfResponse {
   rewards: number[];
   /** Scores (OpenRLHF uses them for dynamic filtering); equal to `rewards`. */
   scores: number[];
-  /** Per-sample logs: every reward component, plus `length_terms_skipped` (0/1). */
-  extra_logs: Record<string, number[]>;
+  /**
+   * Per-sample logs: every reward component, plus `length_terms_skipped` (0/1). Present unless the
+   * caller turned them off (`extraLogs: false`; the reward server's default, as OpenRLHF does not
+   * need them).
+   */
+  extra_logs?: Record<string, number[]>;
   /** judgekit extension for humans (OpenRLHF ignores it): e.g. why the length terms were skipped. */
   notes?: string[];
 }
@@ -235,8 +239,13 @@ function labelTypeError(label: unknown, nested = false): string | undefined {
 export function handleOpenRlhfRequest(
   reward: RewardFunction,
   body: unknown,
-  options: { maxResponseLength?: number } = {},
+  options: {
+    maxResponseLength?: number;
+    /** Build `extra_logs` (default true); false skips the per-component columns. */
+    extraLogs?: boolean;
+  } = {},
 ): OpenRlhfResult {
+  const withLogs = options.extraLogs ?? true;
   const fail = (error: string, status = 400): OpenRlhfResult => ({ ok: false, status, error });
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return fail('request body must be a JSON object with `query`, `prompts` and `labels`');
@@ -310,14 +319,18 @@ export function handleOpenRlhfRequest(
     }
     const r = reward.score(sample);
     rewards[i] = r.total;
+    if (!withLogs) continue;
     for (const key in r.components) {
       let col = extra[key];
       if (col === undefined) extra[key] = col = new Array<number>(n).fill(0);
       col[i] = r.components[key]!;
     }
   }
-  extra.length_terms_skipped = new Array<number>(n).fill(useLengths ? 0 : 1);
-  const response: OpenRlhfResponse = { rewards, scores: rewards.slice(), extra_logs: extra };
+  const response: OpenRlhfResponse = { rewards, scores: rewards.slice() };
+  if (withLogs) {
+    extra.length_terms_skipped = new Array<number>(n).fill(useLengths ? 0 : 1);
+    response.extra_logs = extra;
+  }
   if (notes.length > 0) response.notes = notes;
   return { ok: true, response };
 }

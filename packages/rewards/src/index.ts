@@ -92,6 +92,7 @@ export {
   type RewardServerCommandIo,
   startRewardServerFromArgs,
 } from './reward-server-command.js';
+export type { RewardServerCluster } from './reward-server-cluster.js';
 export {
   createRewardRoutes,
   hasResponseHeader,

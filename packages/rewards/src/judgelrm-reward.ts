@@ -11,6 +11,7 @@
  */
 import { InvalidArgumentError, type ScorePair } from '@judgekit/core';
 import {
+  extractAndValidateJudgeLrm,
   extractJudgeLrmSolution,
   type JudgeLrmFormatCheck,
   type JudgeLrmSolution,
@@ -502,13 +503,12 @@ export function scoreWithConfig(
       reason: 'invalid-ground-truth',
     };
   }
-  const extracted = extractJudgeLrmSolution(solutionStr, {
+  // The extraction and the structure check in one pass (one answer scan, each answer parsed once).
+  const { solution: extracted, structure } = extractAndValidateJudgeLrm(solutionStr, {
     parse: config.extractParse,
     requireHeader: config.requireHeader,
-  });
-  const structure = validateJudgeLrmStructure(extracted.processed, {
     check: config.formatCheck,
-    parse: config.formatParse,
+    formatParse: config.formatParse,
   });
   const structureValue = structureScore(structure, c);
   const formatScore = structureValue * config.formatReward;

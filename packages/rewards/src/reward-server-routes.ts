@@ -1,7 +1,8 @@
 /**
  * The reward server's routes, one per trainer contract, all over the same `RewardFunction`:
  *
- * - OpenRLHF (`/`, `/get_reward`, `/reward`): `{query, prompts, labels}` → `{rewards, scores, extra_logs}`.
+ * - OpenRLHF (`/`, `/get_reward`, `/reward`): `{query, prompts, labels}` → `{rewards, scores}`, plus
+ *   `extra_logs` when the request asks for them (`extraLogs`).
  * - TRL (`/trl`): what `GRPOTrainer` passes a reward function — `{prompts, completions,
  *   completion_ids?, <dataset columns>…}` → `{rewards, components, notes?}`. Prompts may be text or
  *   chat messages (rendered with ChatML and the `<think>` generation prefix); completions text or
@@ -19,7 +20,6 @@
  *
  * @module
  */
-import { extractJudgeLrmSolution } from '@judgekit/parsers';
 import { type ChatMessage, handleOpenRlhfRequest, renderChatMl } from './adapters.js';
 import type { RewardFunction, RewardSample } from './reward-function.js';
 
@@ -63,8 +63,11 @@ export interface RewardRoutesOptions {
 export interface RewardRoutes {
   /** Whether `path` is a reward route. */
   accepts(path: string): boolean;
-  /** Score one parsed JSON body for `path`. Never throws on request content. */
-  handle(path: string, body: unknown): RouteResult;
+  /**
+   * Score one parsed JSON body for `path`. Never throws on request content. `extraLogs` (default
+   * true) adds OpenRLHF's per-sample `extra_logs`; the server passes what the request asked for.
+   */
+  handle(path: string, body: unknown, options?: { extraLogs?: boolean }): RouteResult;
   /** Counters for `/health`. */
   health(): RewardRouteCounters & { response_header_check: boolean };
 }
@@ -73,7 +76,11 @@ const OPENRLHF_PATHS: readonly string[] = ['/', '/get_reward', '/reward'];
 
 /** Whether `sequence` carries a response header judgelrm.py splits on. */
 export function hasResponseHeader(sequence: string): boolean {
-  return extractJudgeLrmSolution(sequence).reason !== 'missing-response-header';
+  // What `extractJudgeLrmSolution` reports as `missing-response-header`, without its answer scan.
+  return (
+    typeof sequence === 'string' &&
+    (sequence.includes('Assistant:') || sequence.includes('<|im_start|>assistant'))
+  );
 }
 
 function isMessages(x: unknown): x is ChatMessage[] {
@@ -247,13 +254,14 @@ export function createRewardRoutes(options: RewardRoutesOptions): RewardRoutes {
 
   return {
     accepts: (path) => OPENRLHF_PATHS.includes(path) || path === TRL_REWARD_PATH || path === VERL_REWARD_PATH,
-    handle(path, body) {
+    handle(path, body, handleOptions = {}) {
       counters.requests[path] = (counters.requests[path] ?? 0) + 1;
       if (OPENRLHF_PATHS.includes(path)) {
+        const extraLogs = handleOptions.extraLogs ?? true;
         const r = handleOpenRlhfRequest(
           reward,
           body,
-          maxResponseLength === undefined ? {} : { maxResponseLength },
+          maxResponseLength === undefined ? { extraLogs } : { maxResponseLength, extraLogs },
         );
         if (!r.ok) return r;
         const note = headerNote(path, (body as { query: string[] }).query);

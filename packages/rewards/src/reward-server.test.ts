@@ -77,6 +77,7 @@ describe('reward server over HTTP on 127.0.0.1', () => {
   it('scores an OpenRLHF request and reports skipped length terms', async () => {
     const { s } = await start();
     const r = await call(s.url, {
+      path: '/get_reward?extra_logs=1',
       body: JSON.stringify({
         query: [good, `${HEADER}x</think><answer>2</answer><answer>9</answer>`],
         prompts: ['p', 'q'],
@@ -90,6 +91,19 @@ describe('reward server over HTTP on 127.0.0.1', () => {
     expect(j.extra_logs.format).toEqual([1, 1]);
     expect(j.extra_logs.length_terms_skipped).toEqual([1, 1]);
     expect(j.notes[0]).toMatch(/length terms skipped/);
+    // Without `?extra_logs=1` (and without the server's `extraLogs`) no logs are built.
+    const plain = (
+      await call(s.url, { body: JSON.stringify({ query: [good], labels: ['8 6'] }) })
+    ).json() as Record<string, unknown>;
+    expect(Object.keys(plain).sort()).toEqual(['notes', 'rewards', 'scores']);
+    expect(plain.rewards).toEqual([4.2]);
+    const off = (
+      await call(s.url, {
+        path: '/get_reward?extra_logs=0',
+        body: JSON.stringify({ query: [good], labels: ['8 6'] }),
+      })
+    ).json();
+    expect(off.extra_logs).toBeUndefined();
     // Root path works too.
     expect(
       (await call(s.url, { path: '/', body: JSON.stringify({ query: [good], labels: ['8 6'] }) })).json()
@@ -98,7 +112,7 @@ describe('reward server over HTTP on 127.0.0.1', () => {
   });
 
   it('applies length terms with response_lengths and a configured max_response_length', async () => {
-    const { s } = await start({ maxResponseLength: 1024 });
+    const { s } = await start({ maxResponseLength: 1024, extraLogs: true });
     const r = await call(s.url, {
       body: JSON.stringify({
         query: [good, good, good],
@@ -115,6 +129,15 @@ describe('reward server over HTTP on 127.0.0.1', () => {
     // Without response_lengths the server says so.
     const k = (await call(s.url, { body: JSON.stringify({ query: [good], labels: ['8 6'] }) })).json();
     expect(k.extra_logs.length_terms_skipped).toEqual([1]);
+    // With the server's `extraLogs`, `?extra_logs=0` still turns them off.
+    const q = (
+      await call(s.url, {
+        path: '/get_reward?extra_logs=0',
+        body: JSON.stringify({ query: [good], labels: ['8 6'] }),
+      })
+    ).json();
+    expect(q.extra_logs).toBeUndefined();
+    expect(q.rewards).toEqual(k.rewards);
   });
 
   const badInputs: [string, string | Buffer, number, RegExp][] = [

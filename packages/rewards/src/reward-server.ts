@@ -1,8 +1,12 @@
 /**
  * A reward HTTP server (node:http) that speaks OpenRLHF's remote reward protocol, so a trainer can
  * call it with `--reward.remote_url http://127.0.0.1:5000/get_reward` (formerly `--remote_rm_url`):
- * POST `{query, prompts, labels}` → `{rewards, scores, extra_logs}`. OpenRLHF retries 5 times with a
- * 180 s timeout (openrlhf/utils/remote_rm_utils.py `request_api_wrapper`).
+ * POST `{query, prompts, labels}` → `{rewards, scores}` (plus `extra_logs` when asked: the
+ * `extraLogs` option or `?extra_logs=1` on the URL). OpenRLHF requires `rewards` only, uses `scores`
+ * for dynamic filtering (falling back to `rewards`) and logs `extra_logs` only when present; it
+ * retries 5 times with a 180 s timeout (openrlhf/utils/remote_rm_utils.py `request_api_wrapper`).
+ *
+ * Several processes can share the port: see `--workers` in {@link startRewardServerFromArgs}.
  *
  * Security: binds to 127.0.0.1 unless told otherwise; an optional bearer token (from an environment
  * variable by default) is compared in constant time; request bodies and tokens never reach the logs.
@@ -13,6 +17,7 @@
  * connections are capped (`maxConnections`, 503 past it); each request has a time limit (408).
  * Extra protocols plug in as {@link RewardRoute}s.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,11 +38,14 @@ export interface RewardServerLogger {
   error(message: string, fields?: RewardServerLogFields): void;
 }
 
-/** A logger that writes one JSON line per event to stderr. The default. */
-export function createStderrLogger(): RewardServerLogger {
+/**
+ * A logger that writes one JSON line per event to stderr. The default. `baseFields` go on every
+ * line (the multi-process server adds `worker` and `pid`).
+ */
+export function createStderrLogger(baseFields?: RewardServerLogFields): RewardServerLogger {
   const write = (level: string, message: string, fields?: RewardServerLogFields) => {
     process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
+      `${JSON.stringify({ time: new Date().toISOString(), level, message, ...baseFields, ...fields })}\n`,
     );
   };
   return {
@@ -90,6 +98,19 @@ export interface RewardServerOptions {
    * content type, UTF-8, JSON).
    */
   routes?: readonly RewardRoute[];
+  /**
+   * Whether OpenRLHF responses carry `extra_logs` (every reward component per sample, plus
+   * `length_terms_skipped`) by default (default `false`: OpenRLHF needs only `rewards`, and
+   * building the logs costs time on every request). A request asks for them either way with
+   * `?extra_logs=1` on the URL (e.g. `--reward.remote_url http://127.0.0.1:5000/get_reward?extra_logs=1`);
+   * `?extra_logs=0` turns them off.
+   */
+  extraLogs?: boolean;
+  /**
+   * Which process of a multi-process server this is (`/health` reports it as `worker`, with the
+   * `pid`); `0` (default) for a single-process server.
+   */
+  workerId?: number;
 }
 
 /** What a route answers: a JSON response (200), or a client error with its status and message. */
@@ -101,8 +122,14 @@ export type RewardRouteResult =
 export interface RewardRoute {
   /** Path, e.g. `'/trl'` (query strings are ignored when matching). */
   readonly path: string;
-  /** Score a parsed JSON body; never throws on request content (return `{ ok: false, status, error }`). */
-  handle(body: unknown, context: { reward: RewardFunction; maxResponseLength?: number }): RewardRouteResult;
+  /**
+   * Score a parsed JSON body; never throws on request content (return `{ ok: false, status, error }`).
+   * `extraLogs` says whether the client asked for per-sample logs (server default or `?extra_logs=`).
+   */
+  handle(
+    body: unknown,
+    context: { reward: RewardFunction; maxResponseLength?: number; extraLogs: boolean },
+  ): RewardRouteResult;
 }
 
 /** A running reward server. */
@@ -122,6 +149,29 @@ export const REWARD_PATHS: readonly string[] = ['/', '/get_reward', '/reward'];
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
+}
+
+/**
+ * The request body as text, decoded once from the one Buffer it was read into: ASCII (the usual
+ * case for JSON, whose `\u` escapes are ASCII) as Latin-1, which is the same text and the fastest
+ * decoding; anything else validated as UTF-8 first. A leading byte-order mark is dropped (as
+ * `TextDecoder` does). `undefined` when the bytes are not valid UTF-8.
+ */
+function decodeBody(raw: Buffer): string | undefined {
+  const body =
+    raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
+  if (isAscii(body)) return body.toString('latin1');
+  if (!isUtf8(body)) return undefined;
+  return body.toString('utf8');
+}
+
+/** Whether the request asks for `extra_logs`: `?extra_logs=1|true|0|false`, else the server default. */
+function extraLogsAsked(url: string | undefined, byDefault: boolean): boolean {
+  const q = url === undefined ? -1 : url.indexOf('?');
+  if (q === -1) return byDefault;
+  const value = new URLSearchParams(url!.slice(q + 1)).get('extra_logs');
+  if (value === null) return byDefault;
+  return value === '' || value === '1' || value.toLowerCase() === 'true';
 }
 
 class HttpError extends Error {
@@ -153,6 +203,8 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     maxConnections = 256,
     maxDrainBytes = 256 * 1024 * 1024,
     routes = [],
+    extraLogs = false,
+    workerId = 0,
   } = options;
   if (!reward || typeof reward.score !== 'function')
     throw new InvalidArgumentError('reward', 'must be a RewardFunction');
@@ -170,6 +222,9 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     throw new InvalidArgumentError('maxConnections', 'must be a positive integer');
   if (!Number.isInteger(maxDrainBytes) || maxDrainBytes < 0)
     throw new InvalidArgumentError('maxDrainBytes', 'must be a non-negative integer');
+  if (typeof extraLogs !== 'boolean') throw new InvalidArgumentError('extraLogs', 'must be a boolean');
+  if (!Number.isInteger(workerId) || workerId < 0)
+    throw new InvalidArgumentError('workerId', 'must be a non-negative integer');
   for (const route of routes) {
     if (typeof route?.path !== 'string' || !route.path.startsWith('/') || typeof route.handle !== 'function')
       throw new InvalidArgumentError(
@@ -187,7 +242,10 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
   });
   const routeTable = new Map<string, RewardRoute>();
   for (const path of [...REWARD_PATHS, TRL_REWARD_PATH, VERL_REWARD_PATH])
-    routeTable.set(path, { path, handle: (body) => trainerRoutes.handle(path, body) });
+    routeTable.set(path, {
+      path,
+      handle: (body, context) => trainerRoutes.handle(path, body, { extraLogs: context.extraLogs }),
+    });
   for (const route of routes) routeTable.set(route.path, route);
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? requestTimeoutMs;
   if (options.token === undefined && options.tokenEnv !== undefined && !process.env[options.tokenEnv]) {
@@ -204,7 +262,6 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
   let closing = false;
   let served = 0;
   const idleWaiters: (() => void)[] = [];
-  const decoder = new TextDecoder('utf-8', { fatal: true });
 
   const send = (
     res: ServerResponse,
@@ -325,12 +382,8 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
       throw new HttpError(415, 'content-type must be application/json');
     }
     const raw = await readBody(req);
-    let text: string;
-    try {
-      text = decoder.decode(raw);
-    } catch {
-      throw new HttpError(400, 'request body is not valid UTF-8');
-    }
+    const text = decodeBody(raw);
+    if (text === undefined) throw new HttpError(400, 'request body is not valid UTF-8');
     if (text.trim().length === 0)
       throw new HttpError(400, 'request body is empty; send a JSON object with `query` and `labels`');
     let body: unknown;
@@ -339,9 +392,12 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
     } catch {
       throw new HttpError(400, 'malformed JSON body: it does not parse as JSON');
     }
+    const wantLogs = extraLogsAsked(req.url, extraLogs);
     const result = route.handle(
       body,
-      maxResponseLength === undefined ? { reward } : { reward, maxResponseLength },
+      maxResponseLength === undefined
+        ? { reward, extraLogs: wantLogs }
+        : { reward, maxResponseLength, extraLogs: wantLogs },
     );
     if (!result.ok) throw new HttpError(result.status, result.error);
     send(res, 200, result.response);
@@ -414,6 +470,8 @@ export async function createRewardServer(options: RewardServerOptions): Promise<
         send(res, closing ? 503 : 200, {
           status: closing ? 'closing' : 'ok',
           reward: reward.name,
+          worker: workerId,
+          pid: process.pid,
           in_flight: inFlight - 1,
           served,
           max_response_length: maxResponseLength ?? null,
