@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The reward server round trip a trainer makes: start the JudgeLRM reward server, POST a batch the
- * way OpenRLHF does ({query, prompts, labels} → {rewards, scores, extra_logs}), read /health, and
+ * way OpenRLHF does ({query, prompts, labels} → {rewards, scores}, plus extra_logs when asked with ?extra_logs=1), read /health, and
  * check that every served reward equals the same reward computed in-process (`scoreBatch`). The
  * request carries no token counts (OpenRLHF sends none), so both skip the reward's length terms.
  *
@@ -25,7 +25,7 @@ const batch = [
 const reward = createJudgeLrmReward();
 const server = await createRewardServer({ reward, port: 0, logger: silentLogger });
 try {
-  const response = await fetch(`${server.url}/get_reward`, {
+  const response = await fetch(`${server.url}/get_reward?extra_logs=1`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
