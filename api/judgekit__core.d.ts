@@ -147,6 +147,13 @@ declare function sharedFloat64Array(n: number): Float64Array;
 declare function sharedFloat32Array(n: number): Float32Array;
 declare function shareArray<T extends ShareableArray>(a: T, copy?: Array<[number, number]>): T;
 declare function shareNumbers(a: ArrayLike<number>, copy?: Array<[number, number]>): ShareableArray;
+declare function resolveThreads(threads: number | undefined): Promise<number>;
+declare function sharedOutput(out: Float64Array, workerRanges: Array<[number, number]>): [Float64Array, () => void];
+interface LazyWorkerPool {
+    runSplit(ranges: Array<[number, number]>, local: (r0: number, r1: number) => void, task: (r0: number, r1: number) => WorkerTask): Promise<void>;
+    close(): Promise<void>;
+}
+declare function lazyWorkerPool(moduleUrl: string, baseName: string): LazyWorkerPool;
 
 type NumericArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array | Int8Array;
 type Shape = readonly number[];
@@ -235,6 +242,7 @@ export {
     JudgekitError,
     type JudgekitErrorCode,
     type JudgekitErrorOptions,
+    type LazyWorkerPool,
     ModelCallError,
     type NamedUsage,
     NotSupportedError,
@@ -274,12 +282,14 @@ export {
     fromRows,
     isParseSuccess,
     isShared,
+    lazyWorkerPool,
     mapParseResult,
     maxAbsDiff,
     numel,
     parseFailure,
     parseSuccess,
     resolveAliasedOption,
+    resolveThreads,
     row,
     rowRanges,
     serveWorkerOps,
@@ -287,6 +297,7 @@ export {
     shareNumbers,
     sharedFloat32Array,
     sharedFloat64Array,
+    sharedOutput,
     swapSample,
     swapVerdict,
     tensor,

@@ -11,15 +11,12 @@
  */
 
 import {
-  availableThreads,
-  InvalidArgumentError,
-  isShared,
+  lazyWorkerPool,
+  resolveThreads,
   rowRanges,
   shareArray,
+  sharedOutput,
   shareNumbers,
-  WorkerPool,
-  type WorkerTask,
-  workerEntryBeside,
 } from '@judgekit/core';
 import {
   BT_BLOCK,
@@ -54,56 +51,11 @@ export interface ThreadsOption {
   threads?: number;
 }
 
-let pool: Promise<WorkerPool> | undefined;
-
-async function getPool(workers: number): Promise<WorkerPool> {
-  if (pool !== undefined) {
-    const p = await pool.catch(() => undefined);
-    if (p?.usable && p.size >= workers) return p;
-    if (p !== undefined) await p.close();
-  }
-  pool = workerEntryBeside(import.meta.url, 'pool-worker').then((entry) => WorkerPool.create(entry, workers));
-  return pool;
-}
+const pool = lazyWorkerPool(import.meta.url, 'pool-worker');
 
 /** Stop the worker threads of @judgekit/baselines (a later `…Async` call starts new ones). */
 export async function closeBaselinesWorkers(): Promise<void> {
-  const p = pool;
-  pool = undefined;
-  if (p !== undefined) await (await p.catch(() => undefined))?.close();
-}
-
-async function resolveThreads(threads: number | undefined): Promise<number> {
-  if (threads === undefined) return availableThreads();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new InvalidArgumentError('threads', `must be a positive integer, got ${threads}`);
-  }
-  return threads;
-}
-
-function sharedOut(out: Float64Array, ranges: Array<[number, number]>): [Float64Array, () => void] {
-  if (isShared(out)) return [out, () => {}];
-  const tmp = shareArray(out, []);
-  return [
-    tmp,
-    () => {
-      for (const [s, e] of ranges) out.set(tmp.subarray(s, e), s);
-    },
-  ];
-}
-
-async function runSplit(
-  ranges: Array<[number, number]>,
-  local: (r0: number, r1: number) => void,
-  task: (r0: number, r1: number) => WorkerTask,
-): Promise<void> {
-  const p = await getPool(ranges.length - 1);
-  const pending = p.run(ranges.slice(1).map(([s, e]) => task(s, e)));
-  try {
-    local(ranges[0]![0], ranges[0]![1]);
-  } finally {
-    await pending;
-  }
+  await pool.close();
 }
 
 /**
@@ -139,7 +91,7 @@ export async function dpoLossWithGradAsync(
     rejectedRewards: b.rejectedRewards,
   };
   const outs = (['losses', 'gpc', 'gpr', 'grc', 'grr', 'chosenRewards', 'rejectedRewards'] as const).map(
-    (k) => [k, ...sharedOut(local[k], wr)] as const,
+    (k) => [k, ...sharedOutput(local[k], wr)] as const,
   );
   const shared: DpoSigmoidPlainArgs = {
     ...local,
@@ -149,7 +101,7 @@ export async function dpoLossWithGradAsync(
     rr: shareNumbers(local.rr, wr),
   };
   for (const [k, arr] of outs) shared[k] = arr;
-  await runSplit(
+  await pool.runSplit(
     ranges,
     (r0, r1) => dpoSigmoidPlainRows(local, r0, r1),
     (r0, r1) => ({ op: 'dpoSigmoid', args: { kernel: shared, r0, r1 } }),
@@ -177,8 +129,8 @@ export async function bradleyTerryLossAsync(
   const wr = ranges.slice(1).map(([s, e]): [number, number] => [s * BT_BLOCK, Math.min(n, e * BT_BLOCK)]);
   const partials = shareArray(new Float64Array(blocks * BT_PARTIALS), []);
   const local: BradleyTerryKernelArgs = { rc, rr, m: m ?? null, c2: 2 * c, inv: 1 / n, gc, gr, n };
-  const [sgc, copyGc] = sharedOut(gc, wr);
-  const [sgr, copyGr] = sharedOut(gr, wr);
+  const [sgc, copyGc] = sharedOutput(gc, wr);
+  const [sgr, copyGr] = sharedOutput(gr, wr);
   const shared: BradleyTerryKernelArgs = {
     ...local,
     rc: shareNumbers(rc, wr),
@@ -187,7 +139,7 @@ export async function bradleyTerryLossAsync(
     gc: sgc,
     gr: sgr,
   };
-  await runSplit(
+  await pool.runSplit(
     ranges,
     (b0, b1) => bradleyTerryBlocks(local, b0, b1, partials),
     (b0, b1) => ({ op: 'bradleyTerry', args: { kernel: shared, r0: b0, r1: b1, partials } }),

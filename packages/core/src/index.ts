@@ -35,6 +35,9 @@ export { createRng, Rng, type Seed } from './rng.js';
 export {
   availableThreads,
   isShared,
+  type LazyWorkerPool,
+  lazyWorkerPool,
+  resolveThreads,
   rowRanges,
   type ShareableArray,
   serveWorkerOps,
@@ -42,6 +45,7 @@ export {
   shareNumbers,
   sharedFloat32Array,
   sharedFloat64Array,
+  sharedOutput,
   type WorkerEntry,
   workerEntryBeside,
   WorkerFailedError,

@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  availableThreads,
   isShared,
+  resolveThreads,
   rowRanges,
   shareArray,
   shareNumbers,
   sharedFloat64Array,
+  sharedOutput,
   WorkerFailedError,
   WorkerPool,
 } from './index.js';
@@ -52,6 +55,25 @@ describe('shared arrays', () => {
     expect(isShared(b) && b instanceof Float32Array).toBe(true);
     expect(Array.from(b)).toEqual([0, 0, 3, 4]);
     expect(Array.from(shareNumbers([5, 6]))).toEqual([5, 6]);
+  });
+});
+
+describe('resolveThreads and sharedOutput', () => {
+  it('defaults to the available cores and refuses what is not a positive integer', async () => {
+    expect(await resolveThreads(undefined)).toBe(await availableThreads());
+    expect(await resolveThreads(3)).toBe(3);
+    for (const bad of [0, -1, 1.5, Number.NaN]) await expect(resolveThreads(bad)).rejects.toThrow(/threads/);
+  });
+
+  it('writes back only the workers’ ranges of a non-shared output', () => {
+    const out = new Float64Array([1, 2, 3, 4]);
+    const [tmp, copyBack] = sharedOutput(out, [[2, 4]]);
+    expect(isShared(tmp)).toBe(true);
+    tmp.set([9, 9, 7, 8]);
+    copyBack();
+    expect([...out]).toEqual([1, 2, 7, 8]);
+    const shared = sharedFloat64Array(2);
+    expect(sharedOutput(shared, [[0, 2]])[0]).toBe(shared);
   });
 });
 

@@ -300,3 +300,80 @@ export function shareNumbers(a: ArrayLike<number>, copy?: Array<[number, number]
   for (let i = 0; i < a.length; i++) out[i] = a[i] as number;
   return out;
 }
+
+/**
+ * The `threads` option of row-parallel `…Async` functions, checked: `undefined` → the available
+ * cores; otherwise a positive integer (else `InvalidArgumentError`).
+ */
+export async function resolveThreads(threads: number | undefined): Promise<number> {
+  if (threads === undefined) return availableThreads();
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new InvalidArgumentError('threads', `must be a positive integer, got ${threads}`);
+  return threads;
+}
+
+/**
+ * A shared stand-in for the output buffer `out` (itself when it is already on a
+ * `SharedArrayBuffer`) and a function that copies the workers' ranges back into `out`.
+ */
+export function sharedOutput(
+  out: Float64Array,
+  workerRanges: Array<[number, number]>,
+): [Float64Array, () => void] {
+  if (isShared(out)) return [out, () => {}];
+  const tmp = shareArray(out, []);
+  return [
+    tmp,
+    () => {
+      for (const [s, e] of workerRanges) out.set(tmp.subarray(s, e), s);
+    },
+  ];
+}
+
+/** One package's worker pool, started on first use and grown when more workers are asked for. */
+export interface LazyWorkerPool {
+  /**
+   * Run `ranges[0]` on the calling thread (via `local`) and `ranges[1…]` in the pool (via `task`),
+   * resolving when all are done.
+   */
+  runSplit(
+    ranges: Array<[number, number]>,
+    local: (r0: number, r1: number) => void,
+    task: (r0: number, r1: number) => WorkerTask,
+  ): Promise<void>;
+  /** Stop the workers (a later `runSplit` starts new ones). */
+  close(): Promise<void>;
+}
+
+/**
+ * A {@link LazyWorkerPool} whose workers run the entry `baseName` beside `moduleUrl` (pass
+ * `import.meta.url`; see {@link workerEntryBeside}).
+ */
+export function lazyWorkerPool(moduleUrl: string, baseName: string): LazyWorkerPool {
+  let pool: Promise<WorkerPool> | undefined;
+  const get = async (workers: number): Promise<WorkerPool> => {
+    if (pool !== undefined) {
+      const p = await pool.catch(() => undefined);
+      if (p?.usable && p.size >= workers) return p;
+      if (p !== undefined) await p.close();
+    }
+    pool = workerEntryBeside(moduleUrl, baseName).then((entry) => WorkerPool.create(entry, workers));
+    return pool;
+  };
+  return {
+    async runSplit(ranges, local, task) {
+      const p = await get(ranges.length - 1);
+      const pending = p.run(ranges.slice(1).map(([s, e]) => task(s, e)));
+      try {
+        local(ranges[0]![0], ranges[0]![1]);
+      } finally {
+        await pending;
+      }
+    },
+    async close() {
+      const p = pool;
+      pool = undefined;
+      if (p !== undefined) await (await p.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -18,16 +18,13 @@
  */
 
 import {
-  availableThreads,
-  InvalidArgumentError,
-  isShared,
+  lazyWorkerPool,
+  resolveThreads,
   rowRanges,
   ShapeMismatchError,
   shareArray,
+  sharedOutput,
   shareNumbers,
-  WorkerPool,
-  workerEntryBeside,
-  type WorkerTask,
 } from '@judgekit/core';
 import type { VerlActorLossInputs, VerlActorLossResult } from './actor-loss.js';
 import {
@@ -61,62 +58,15 @@ export interface ThreadsOption {
   threads?: number;
 }
 
-let pool: Promise<WorkerPool> | undefined;
-
-async function getPool(workers: number): Promise<WorkerPool> {
-  if (pool !== undefined) {
-    const p = await pool.catch(() => undefined);
-    if (p?.usable && p.size >= workers) return p;
-    if (p !== undefined) await p.close();
-  }
-  pool = workerEntryBeside(import.meta.url, 'pool-worker').then((entry) => WorkerPool.create(entry, workers));
-  return pool;
-}
+const pool = lazyWorkerPool(import.meta.url, 'pool-worker');
 
 /** Stop the worker threads of @judgekit/grpo (a later `…Async` call starts new ones). */
 export async function closeGrpoWorkers(): Promise<void> {
-  const p = pool;
-  pool = undefined;
-  if (p !== undefined) await (await p.catch(() => undefined))?.close();
-}
-
-async function resolveThreads(options: ThreadsOption | undefined): Promise<number> {
-  const t = options?.threads;
-  if (t === undefined) return availableThreads();
-  if (!Number.isInteger(t) || t < 1)
-    throw new InvalidArgumentError('threads', `must be a positive integer, got ${t}`);
-  return t;
+  await pool.close();
 }
 
 const scaled = (ranges: Array<[number, number]>, k: number): Array<[number, number]> =>
   ranges.map(([s, e]) => [s * k, e * k]);
-
-/** A shared stand-in for `out` (itself when shared) and a function copying the workers' part back. */
-function sharedOut(out: Float64Array, workerRanges: Array<[number, number]>): [Float64Array, () => void] {
-  if (isShared(out)) return [out, () => {}];
-  const tmp = shareArray(out, []);
-  return [
-    tmp,
-    () => {
-      for (const [s, e] of workerRanges) out.set(tmp.subarray(s, e), s);
-    },
-  ];
-}
-
-/** Run ranges[0] here (via `local`) and ranges[1…] in the pool (via `task`). */
-async function runSplit(
-  ranges: Array<[number, number]>,
-  local: (r0: number, r1: number) => void,
-  task: (r0: number, r1: number) => WorkerTask,
-): Promise<void> {
-  const p = await getPool(ranges.length - 1);
-  const pending = p.run(ranges.slice(1).map(([s, e]) => task(s, e)));
-  try {
-    local(ranges[0]![0], ranges[0]![1]);
-  } finally {
-    await pending;
-  }
-}
 
 /**
  * {@link logProbsAndEntropy} on `threads` threads (rows split over them); bit-identical results.
@@ -134,7 +84,7 @@ export async function logProbsAndEntropyAsync(
   const invT = 1 / temperatureOf(options);
   const logProbs = outBuffer(options?.outLogProbs, rows, 'outLogProbs');
   const entropy = outBuffer(options?.outEntropy, rows, 'outEntropy');
-  const threads = await resolveThreads(options);
+  const threads = await resolveThreads(options?.threads);
   const ranges = rowRanges(rows, threads);
   if (ranges.length < 2 || rows * vocab < MIN_PARALLEL_ELEMENTS) {
     logProbsAndEntropyRows(logits, labels, 0, rows, vocab, invT, logProbs, entropy);
@@ -143,9 +93,9 @@ export async function logProbsAndEntropyAsync(
   const wr = ranges.slice(1);
   const sharedLogits = shareNumbers(logits, scaled(wr, vocab));
   const sharedLabels = shareNumbers(labels);
-  const [lp, copyLp] = sharedOut(logProbs, wr);
-  const [en, copyEn] = sharedOut(entropy, wr);
-  await runSplit(
+  const [lp, copyLp] = sharedOutput(logProbs, wr);
+  const [en, copyEn] = sharedOutput(entropy, wr);
+  await pool.runSplit(
     ranges,
     (r0, r1) => logProbsAndEntropyRows(logits, labels, r0, r1, vocab, invT, logProbs, entropy),
     (r0, r1) => ({
@@ -181,7 +131,7 @@ export async function logProbsAndEntropyBackwardAsync(
   }
   const invT = 1 / temperatureOf(options);
   const out = outBuffer(options?.out, rows * vocab, 'out');
-  const threads = await resolveThreads(options);
+  const threads = await resolveThreads(options?.threads);
   const ranges = rowRanges(rows, threads);
   if (ranges.length < 2 || rows * vocab < MIN_PARALLEL_ELEMENTS) {
     logProbsAndEntropyBackwardRows(logits, labels, 0, rows, vocab, invT, gradLogProbs, gradEntropy, out);
@@ -192,8 +142,8 @@ export async function logProbsAndEntropyBackwardAsync(
   const sharedLabels = shareNumbers(labels);
   const gl = gradLogProbs === null ? null : shareNumbers(gradLogProbs);
   const ge = gradEntropy === null ? null : shareNumbers(gradEntropy);
-  const [o, copyBack] = sharedOut(out, scaled(wr, vocab));
-  await runSplit(
+  const [o, copyBack] = sharedOutput(out, scaled(wr, vocab));
+  await pool.runSplit(
     ranges,
     (r0, r1) =>
       logProbsAndEntropyBackwardRows(logits, labels, r0, r1, vocab, invT, gradLogProbs, gradEntropy, out),
@@ -231,7 +181,7 @@ export async function verlActorLossFusedAsync(
   const { rows } = prep;
   const k = prep.kernel;
   const partials = new Float64Array(rows * ACTOR_PARTIALS);
-  const threads = await resolveThreads(options);
+  const threads = await resolveThreads(options?.threads);
   const ranges = rowRanges(rows, threads);
   if (ranges.length < 2 || rows * k.cols < MIN_PARALLEL_ELEMENTS) {
     verlActorFusedRows(k, 0, rows, partials);
@@ -239,9 +189,9 @@ export async function verlActorLossFusedAsync(
   }
   const wr = scaled(ranges.slice(1), k.cols);
   const share = (a: ArrayLike<number> | null) => (a === null ? null : shareNumbers(a, wr));
-  const [grad, copyGrad] = sharedOut(k.grad, wr);
-  const [gradRef, copyRef] = k.gradRef === null ? [null, () => {}] : sharedOut(k.gradRef, wr);
-  const [gradEnt, copyEnt] = k.gradEnt === null ? [null, () => {}] : sharedOut(k.gradEnt, wr);
+  const [grad, copyGrad] = sharedOutput(k.grad, wr);
+  const [gradRef, copyRef] = k.gradRef === null ? [null, () => {}] : sharedOutput(k.gradRef, wr);
+  const [gradEnt, copyEnt] = k.gradEnt === null ? [null, () => {}] : sharedOutput(k.gradEnt, wr);
   const sharedPartials = shareArray(partials, []);
   const workerKernel: FusedKernelArgs = {
     ...k,
@@ -256,7 +206,7 @@ export async function verlActorLossFusedAsync(
     gradRef,
     gradEnt,
   };
-  await runSplit(
+  await pool.runSplit(
     ranges,
     (r0, r1) => verlActorFusedRows(k, r0, r1, sharedPartials),
     (r0, r1) => ({ op: 'actorFused', args: { kernel: workerKernel, r0, r1, partials: sharedPartials } }),
