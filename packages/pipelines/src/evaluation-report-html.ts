@@ -403,6 +403,31 @@ export function renderEvaluationHtml(
     for (const { name, result } of swapped) out.push(`<h3>${esc(name)}</h3>`, swapBar(result.swap!));
   }
 
+  // Probabilities (with `probabilities` / `--top-logprobs`): an extra view beside the sampled verdicts.
+  const withProbabilities = judges.filter((j) => j.result.probabilities !== undefined);
+  if (withProbabilities.length > 0) {
+    out.push(
+      '<h2 id="probabilities">Probabilities from top log-probs</h2>',
+      '<p class="muted">Read from the answer token\'s top log-probabilities (original order). The verdicts scored above are the sampled ones; the argmax accuracy is a separate figure.</p>',
+      '<table><thead><tr><th class="l">judge</th><th>read</th><th>judged</th><th>not read</th><th>mean mass</th><th>mean expected score</th><th>argmax = sampled</th><th>argmax accuracy</th></tr></thead><tbody>',
+    );
+    for (const { name, result } of withProbabilities) {
+      const p = result.probabilities!;
+      const unread = Object.entries(p.unreadable)
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      const agree = p.argmax
+        ? `${f4(p.argmax.agreementRate)} (${p.argmax.agreesWithSampled}/${p.argmax.comparedWithSampled})`
+        : '';
+      const acc = p.argmax ? `${f4(p.argmax.accuracy)} (${p.argmax.correct}/${p.argmax.labelled})` : '';
+      out.push(
+        `<tr><td class="l">${esc(name)}</td><td>${p.read}</td><td>${p.judged}</td><td class="l">${esc(unread)}</td><td>${f4(p.meanMass)}</td><td>${p.meanExpectedScore === undefined ? '' : f4(p.meanExpectedScore)}</td><td>${agree}</td><td>${acc}</td></tr>`,
+      );
+    }
+    out.push('</tbody></table>');
+  }
+
   // Scores.
   const series = judges.map((j) => ({ name: j.name, series: j.records ? scoreSeries(j.records) : [] }));
   if (series.some((s) => s.series.length > 0)) {

@@ -15,6 +15,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { evaluateJudgeOnDataset } from './evaluate-judge-on-dataset.js';
 import { renderEvaluationReport } from './evaluation-report.js';
+import { renderEvaluationHtml } from './evaluation-report-html.js';
 import { grade } from './grade.js';
 import { judge } from './judge.js';
 import type { JudgeResultRecord } from './judge-records.js';
@@ -146,6 +147,9 @@ describe('evaluateJudgeOnDataset with probabilities', () => {
       "accuracy of the argmax verdict (the distribution's most likely verdict, not the sampled verdict scored above): 0.7500 (9/12",
     );
     expect(JSON.parse(report.json).judges[0].probabilities.argmax.accuracy).toBe(0.75);
+    const html = renderEvaluationHtml(result, { title: 't' });
+    expect(html).toContain('<h2 id="probabilities">');
+    expect(html).toContain('<td>0.7500 (9/12)</td><td>0.7500 (9/12)</td>');
   });
 
   it('a model that returns no log-probs gives a named failure per judgment; the verdicts are untouched', async () => {
