@@ -36,6 +36,7 @@ import {
   writeRunInfo,
 } from '@judgekit/pipelines';
 import { combineArg } from './combine-arg.js';
+import { apiKeyFromEnv, flagChecker, throwIfProblems, withRedactedErrors } from './flag-checks.js';
 import { isJuryEval, juryEvalCommand } from './jury-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
@@ -263,58 +264,6 @@ async function withConfig(values: Values, problems: string[]): Promise<Values> {
   return { ...merged, ...values };
 }
 
-interface Checked {
-  str(name: FlagName): string | undefined;
-  required(name: FlagName): string;
-  int(name: FlagName, min: number, max: number): number | undefined;
-  num(name: FlagName, min: number, max: number): number | undefined;
-  oneOf<T extends string>(name: FlagName, allowed: readonly T[]): T | undefined;
-}
-
-function checker(values: Values, problems: string[]): Checked {
-  const str = (name: FlagName) => {
-    const v = values[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  return {
-    str,
-    required(name) {
-      const v = str(name);
-      if (v === undefined || v === '') problems.push(`--${name} is required`);
-      return v ?? '';
-    },
-    int(name, min, max) {
-      const v = str(name);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-        problems.push(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-        return undefined;
-      }
-      return n;
-    },
-    num(name, min, max) {
-      const v = str(name);
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-        problems.push(`--${name} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
-        return undefined;
-      }
-      return n;
-    },
-    oneOf(name, allowed) {
-      const v = str(name);
-      if (v === undefined) return undefined;
-      if (!allowed.includes(v as never)) {
-        problems.push(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-        return undefined;
-      }
-      return v as never;
-    },
-  };
-}
-
 /** A `--base-url` checked up front: the URL without credentials, and the credentials as a header. */
 export interface Endpoint {
   url: string;
@@ -437,7 +386,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   values = await withConfig(values, problems);
-  const c = checker(values, problems);
+  const c = flagChecker<FlagName>(values, problems);
   // No data source named: the embedded default (other flags such as --out or --resamples apply).
   const embedded = EMBEDDED_EXCLUSIVE.every((k) => values[k] === undefined);
   if (embedded && values.swap === true)
@@ -467,15 +416,7 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
       if (e) endpoints.push(e);
     }
   }
-  const apiKeyEnv = c.str('api-key-env');
-  let apiKey: string | undefined;
-  if (apiKeyEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))
-      problems.push('--api-key-env must be an environment variable name');
-    else if (!process.env[apiKeyEnv])
-      problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set`);
-    else apiKey = process.env[apiKeyEnv];
-  }
+  const apiKey = apiKeyFromEnv(c.str('api-key-env'), problems);
   const concurrency = c.int('concurrency', 1, 1024) ?? 4;
   const timeoutS = c.num('timeout', 0.001, 86_400);
   const retries = c.int('retries', 0, 100);
@@ -522,17 +463,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
     problems.push(`--cache ${cacheDir} is not a directory`);
   const secrets = [...endpoints.flatMap((e) => e.secrets), ...(apiKey && apiKey.length >= 3 ? [apiKey] : [])];
   const redact = redactor(secrets);
-  if (problems.length > 0)
-    throw new UsageError(
-      `${problems.length === 1 ? '' : `${problems.length} problems: `}${redact(problems.join('; '))} (run 'judgekit eval --help')`,
-    );
-
-  try {
-    return await runEval();
-  } catch (err) {
-    if (err instanceof Error) err.message = redact(err.message);
-    throw err;
-  }
+  throwIfProblems(problems, redact, 'judgekit eval --help');
+  return withRedactedErrors(redact, runEval);
 
   async function runEval(): Promise<number> {
     const tpl = template!;

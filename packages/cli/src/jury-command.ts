@@ -37,6 +37,7 @@ import {
   redactor,
   summaryLine,
 } from './eval-command.js';
+import { apiKeyFromEnv, flagChecker, throwIfProblems, withRedactedErrors } from './flag-checks.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
 export const JURY_USAGE = `usage: judgekit eval --data <file|dir> --format pandalm|judgelm|llmbar|judgebench --template <id>
@@ -184,41 +185,8 @@ export async function juryEvalCommand(args: string[], io: CliIo): Promise<number
     io.stdout.write(JURY_USAGE);
     return 0;
   }
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const { str, required, int, num, oneOf } = flagChecker<string>(values, problems);
   const list = (k: string) => (Array.isArray(values[k]) ? (values[k] as string[]) : []);
-  const required = (k: string) => {
-    const v = str(k);
-    if (v === undefined || v === '') problems.push(`--${k} is required`);
-    return v ?? '';
-  };
-  const int = (k: string, min: number, max: number) => {
-    const v = str(k);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`--${k} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-      return undefined;
-    }
-    return n;
-  };
-  const num = (k: string, min: number, max: number) => {
-    const v = str(k);
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-      problems.push(`--${k} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
-      return undefined;
-    }
-    return n;
-  };
-  const oneOf = <T extends string>(k: string, allowed: readonly T[], v = str(k)): T | undefined => {
-    if (v === undefined) return undefined;
-    if (!allowed.includes(v as T)) {
-      problems.push(`--${k} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-      return undefined;
-    }
-    return v as T;
-  };
 
   const data = required('data');
   const format = oneOf('format', PAIRWISE_DATASET_FORMATS) as PairwiseDatasetFormat | undefined;
@@ -329,15 +297,7 @@ export async function juryEvalCommand(args: string[], io: CliIo): Promise<number
   if (ruleFlag !== undefined && fileRule !== undefined && ruleFlag !== fileRule)
     problems.push(`--jury-rule ${ruleFlag} and the jury file's rule ${fileRule} differ; give one`);
   const rule: JuryRule = oneOf('jury-rule', RULES, ruleFlag ?? fileRule) ?? 'majority';
-  const apiKeyEnv = str('api-key-env');
-  let apiKey: string | undefined;
-  if (apiKeyEnv !== undefined) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv))
-      problems.push('--api-key-env must be an environment variable name');
-    else if (!process.env[apiKeyEnv])
-      problems.push(`--api-key-env: environment variable ${apiKeyEnv} is not set`);
-    else apiKey = process.env[apiKeyEnv];
-  }
+  const apiKey = apiKeyFromEnv(str('api-key-env'), problems);
   const concurrency = int('concurrency', 1, 1024) ?? 4;
   const timeoutS = num('timeout', 0.001, 86_400);
   const retries = int('retries', 0, 100);
@@ -355,17 +315,8 @@ export async function juryEvalCommand(args: string[], io: CliIo): Promise<number
     ...(apiKey && apiKey.length >= 3 ? [apiKey] : []),
   ];
   const redact = redactor(secrets);
-  if (problems.length > 0)
-    throw new UsageError(
-      `${problems.length === 1 ? '' : `${problems.length} problems: `}${redact(problems.join('; '))} (run 'judgekit eval --jury-rule majority --help')`,
-    );
-
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof Error) err.message = redact(err.message);
-    throw err;
-  }
+  throwIfProblems(problems, redact, 'judgekit eval --jury-rule majority --help');
+  return withRedactedErrors(redact, run);
 
   async function run(): Promise<number> {
     const tpl = template!;
