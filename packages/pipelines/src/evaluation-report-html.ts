@@ -14,6 +14,8 @@ import { type HeadlineMetric, type JudgeReport, evaluateJudge } from '@judgekit/
 import {
   type EvaluationReportOptions,
   esc,
+  f4,
+  headline,
   type NamedEvaluation,
   renderMetricsSvg,
 } from './evaluation-report.js';
@@ -61,32 +63,14 @@ details{margin:4px 0}summary{cursor:pointer}
 footer{margin-top:32px;color:var(--muted);font-size:12px}
 `;
 
-const f4 = (x: number | null | undefined): string =>
-  typeof x === 'number' && Number.isFinite(x) ? x.toFixed(4) : 'n/a';
-
 /** Escaped text with Markdown-style `code` spans turned into <code> (the intro lines use them). */
 function inline(text: string): string {
   return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-function metricValue(report: JudgeReport, metric: HeadlineMetric): number {
-  switch (metric) {
-    case 'accuracy':
-      return report.accuracy;
-    case 'macroPrecision':
-      return report.macro.precision;
-    case 'macroRecall':
-      return report.macro.recall;
-    case 'macroF1':
-      return report.macro.f1;
-    case 'cohenKappa':
-      return report.cohenKappa;
-  }
-}
-
 function metricCell(report: JudgeReport, metric: HeadlineMetric): string {
   const c = report.ci?.[metric];
-  if (!c) return `<td>${f4(metricValue(report, metric))}</td>`;
+  if (!c) return `<td>${f4(headline(report, metric))}</td>`;
   return `<td>${f4(c.estimate)}<span class="ci">[${f4(c.lower)}, ${f4(c.upper)}]</span></td>`;
 }
 

@@ -56,11 +56,13 @@ const METRIC_LABEL: Record<HeadlineMetric, string> = {
   cohenKappa: "Cohen's kappa",
 };
 
-const f4 = (x: number | null | undefined): string =>
+/** A figure to 4 decimals, `n/a` when missing or not finite (package-internal). */
+export const f4 = (x: number | null | undefined): string =>
   typeof x === 'number' && Number.isFinite(x) ? x.toFixed(4) : 'n/a';
 const ci = (c: ConfidenceInterval): string => `${f4(c.estimate)} [${f4(c.lower)}, ${f4(c.upper)}]`;
 
-function headline(report: JudgeReport, metric: HeadlineMetric): number {
+/** The point value of a headline metric in a report (package-internal). */
+export function headline(report: JudgeReport, metric: HeadlineMetric): number {
   switch (metric) {
     case 'accuracy':
       return report.accuracy;
