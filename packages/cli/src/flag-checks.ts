@@ -2,7 +2,33 @@
  * Checks of command-line flags shared by the commands: every problem is collected (not thrown one
  * at a time), so a command reports all of them at once.
  */
+import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
+
+/** Option specs as `node:util` `parseArgs` takes them. */
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/** `parseArgs` in strict mode; a bad command line is a one-line `UsageError`. */
+export function parseFlags<O extends OptionSpec>(
+  args: string[],
+  options: O,
+  positionals = false,
+): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: boolean }>> {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+}
+
+/** A flag that must be an integer in [min, max] when given; anything else throws `UsageError`. */
+export function intFlag(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+  return n;
+}
 
 /** Typed readers of parsed flags that push a message to `problems` for each bad value. */
 export interface FlagChecker<K extends string> {

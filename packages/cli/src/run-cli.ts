@@ -4,15 +4,15 @@
  */
 
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadJudgekitPlugin, summarizeResultsFile, writeEvaluationReport } from '@judgekit/pipelines';
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
 import { combineArg } from './combine-arg.js';
+import { intFlag, parseFlags as parse } from './flag-checks.js';
 import { openInBrowser } from './open-in-browser.js';
 import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
 import { extractPluginArgs } from './plugin-args.js';
-import { ScoreUsageError, scoreCommand } from './score-command.js';
+import { scoreCommand } from './score-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 import { runTrainingCommand, TRAINING_COMMANDS, TRAINING_USAGE } from './training-commands.js';
 
@@ -42,25 +42,6 @@ Re-scores a results file (settings from run.json beside it) and writes report.{m
 and the self-contained report.html to --out (default: the results file's directory).
 --open prints the path of report.html and opens it in a browser where a desktop exists.
 `;
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-function parse(args: string[], options: OptionSpec, positionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
-  }
-}
-
-function intArg(values: Values, name: string, min: number, max: number): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  return n;
-}
 
 function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {
   const v = values[name];
@@ -94,8 +75,8 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('expected one results.jsonl file (judgekit report <results.jsonl>)');
   const file = positionals[0]!;
   const failurePolicy = oneOf(values, 'failure-policy', POLICIES);
-  const resamples = intArg(values, 'resamples', 1, 1e7) ?? 1000;
-  const seed = intArg(values, 'seed', 0, 2 ** 32 - 1) ?? 0;
+  const resamples = intFlag(values.resamples, 'resamples', 1, 1e7) ?? 1000;
+  const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 0;
   const { result, info, truncatedLine } = await summarizeResultsFile(file, {
     bootstrap: { resamples, seed },
     ...(failurePolicy === undefined ? {} : { failurePolicy }),
@@ -147,9 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'report':
         return await reportCommand(rest, io);
       case 'score':
-        return await scoreCommand(rest, io).catch((err: unknown) => {
-          throw err instanceof ScoreUsageError ? new UsageError(err.message) : err;
-        });
+        return await scoreCommand(rest, io);
       case 'serve-reward':
         return await serveRewardCommand(rest, io);
       case '--version':

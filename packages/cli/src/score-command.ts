@@ -13,17 +13,8 @@ import {
   scoreJudgeOutputs,
   writeEvaluationReport,
 } from '@judgekit/pipelines';
-
-/** A bad command line (the CLI prints it on one line and exits 2). */
-export class ScoreUsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Where the command writes. */
-export interface ScoreIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
+import { intFlag } from './flag-checks.js';
+import { type CliIo, UsageError } from './usage-error.js';
 
 export const SCORE_USAGE = `usage: judgekit score <outputs.jsonl> (--format <output format> | --template <id>)
                       [--combine fastchat|judgebench|llmbar|both-agree|<registered>]
@@ -42,18 +33,10 @@ JudgeBench run: --id-field pair_id --output-field judgments.0.judgment.response
 report.{md,json,svg} there.
 `;
 
-function intArg(v: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new ScoreUsageError(`--${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  return n;
-}
-
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 
 /** Run `judgekit score`; resolves to the exit code. */
-export async function scoreCommand(args: string[], io: ScoreIo): Promise<number> {
+export async function scoreCommand(args: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<
     typeof parseArgs<{
       options: Record<string, { type: 'string' | 'boolean' }>;
@@ -86,7 +69,7 @@ export async function scoreCommand(args: string[], io: ScoreIo): Promise<number>
       },
     });
   } catch (err) {
-    throw new ScoreUsageError((err as Error).message.split('\n')[0]!);
+    throw new UsageError((err as Error).message.split('\n')[0]!);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) {
@@ -94,11 +77,11 @@ export async function scoreCommand(args: string[], io: ScoreIo): Promise<number>
     return 0;
   }
   if (parsed.positionals.length !== 1)
-    throw new ScoreUsageError('expected one outputs file (judgekit score <outputs.jsonl> --format <id>)');
+    throw new UsageError('expected one outputs file (judgekit score <outputs.jsonl> --format <id>)');
   const file = parsed.positionals[0]!;
   const str = (k: string) => values[k] as string | undefined;
   if ((str('format') === undefined) === (str('template') === undefined))
-    throw new ScoreUsageError('give exactly one of --format <output format> or --template <id>');
+    throw new UsageError('give exactly one of --format <output format> or --template <id>');
   let outputFormat = str('format');
   let prefill = str('prefill');
   if (str('template') !== undefined) {
@@ -106,17 +89,17 @@ export async function scoreCommand(args: string[], io: ScoreIo): Promise<number>
     try {
       t = getTemplate(str('template')!);
     } catch (err) {
-      throw new ScoreUsageError(`--template: ${(err as Error).message.split('\n')[0]}`);
+      throw new UsageError(`--template: ${(err as Error).message.split('\n')[0]}`);
     }
     outputFormat = t.outputFormat;
     prefill ??= t.assistantPrefill;
   }
   const mode = str('mode') ?? 'strict';
   if (mode !== 'strict' && mode !== 'lenient')
-    throw new ScoreUsageError(`--mode must be one of strict, lenient, got ${JSON.stringify(mode)}`);
+    throw new UsageError(`--mode must be one of strict, lenient, got ${JSON.stringify(mode)}`);
   const policy = str('failure-policy') ?? 'count-separately';
   if (policy !== 'count-separately' && policy !== 'as-tie' && policy !== 'drop')
-    throw new ScoreUsageError(
+    throw new UsageError(
       `--failure-policy must be one of count-separately, as-tie, drop, got ${JSON.stringify(policy)}`,
     );
   const combine = str('combine');
@@ -124,13 +107,13 @@ export async function scoreCommand(args: string[], io: ScoreIo): Promise<number>
     try {
       getCombineRule(combine);
     } catch (err) {
-      throw new ScoreUsageError(
+      throw new UsageError(
         `--combine: ${(err as Error).message.replace(/^Invalid argument `combine`: /, '')}`,
       );
     }
   }
-  const resamples = intArg(str('resamples'), 'resamples', 1, 1e7) ?? 1000;
-  const seed = intArg(str('seed'), 'seed', 0, 2 ** 32 - 1) ?? 0;
+  const resamples = intFlag(str('resamples'), 'resamples', 1, 1e7) ?? 1000;
+  const seed = intFlag(str('seed'), 'seed', 0, 2 ** 32 - 1) ?? 0;
 
   const fields: Parameters<typeof loadJudgeOutputsFile>[1] = {};
   if (str('id-field') !== undefined) fields.id = str('id-field')!;
@@ -140,7 +123,7 @@ export async function scoreCommand(args: string[], io: ScoreIo): Promise<number>
   if (str('group-field') !== undefined) fields.group = str('group-field')!;
   const data = await loadJudgeOutputsFile(file, fields);
   if (combine !== undefined && data.swappedOutputs === undefined)
-    throw new ScoreUsageError(
+    throw new UsageError(
       `--combine ${combine} needs the swapped order: no "${fields.swappedOutput ?? 'swapped_output'}" field in ${file} (set --swapped-field)`,
     );
   const { result } = scoreJudgeOutputs({

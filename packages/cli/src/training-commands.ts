@@ -4,7 +4,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { PairwiseSample, Verdict } from '@judgekit/core';
 import {
   dpoPairsFromRewards,
@@ -40,7 +39,8 @@ import {
   writeScoredRollouts,
 } from '@judgekit/pipelines';
 import { createJudgeLrmReward, JUDGELRM_REWARD_PRESETS } from '@judgekit/rewards';
-import { type CliIo, UsageError } from './run-cli.js';
+import { parseFlags as parse } from './flag-checks.js';
+import { type CliIo, UsageError } from './usage-error.js';
 
 /** Names of the training commands (the `judgekit <command>` words {@link runTrainingCommand} takes). */
 export const TRAINING_COMMANDS: readonly string[] = [
@@ -55,16 +55,6 @@ export const TRAINING_USAGE = `  score-rollouts score judge rollouts (JSONL) →
   make-data      training data in TRL formats: JudgeLM SFT (swap / reference), DPO pairs, SPIN rounds
   train-head     train a Bradley–Terry or cross-encoder judge head and report it as a judge
   train-grpo     GRPO-train a small judge policy to emit JudgeLRM answers (per-step JSONL and a plot)`;
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-function parse(args: string[], options: OptionSpec, positionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: positionals });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]!);
-  }
-}
 
 function positiveInt(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
