@@ -18,7 +18,7 @@ import {
   type PolicyLossResult,
 } from './grpo-policy-loop.js';
 import type { RolloutScoringBackend } from './score-rollouts.js';
-import { type ComputeBackendKind, grpoClipKlLossOptions } from './score-rollouts-backend.js';
+import { backendReport, type ComputeBackendKind, grpoClipKlLossOptions } from './score-rollouts-backend.js';
 
 /** Options of {@link trainGrpoJudgePolicyOnBackend}. */
 export interface GrpoJudgePolicyBackendOptions extends GrpoJudgePolicyOptions {
@@ -69,16 +69,7 @@ export async function trainGrpoJudgePolicyOnBackend(
   const webgpu = await import('@judgekit/webgpu');
   const chosen = await webgpu.getBackend(kind, adapter === undefined ? {} : { adapter });
   try {
-    const sel = chosen.selection;
-    const report: RolloutScoringBackend = {
-      requested: kind,
-      chosen: sel.chosen,
-      adapter: chosen.name === 'webgpu' ? chosen.adapterName : null,
-      fallbackReason: sel.fallbackReason,
-      computedBy: 'grpoClipKlLoss',
-      precision: chosen.name === 'webgpu' ? 'float32' : 'float64',
-      message: sel.message,
-    };
+    const report = backendReport(kind, chosen);
     onBackendSelected?.(report);
     const lossStep = async (req: PolicyLossRequest): Promise<PolicyLossResult> => {
       const { rows, cols, mask, rewards, groupIds, logits, labels, vocab, temperature } = req;

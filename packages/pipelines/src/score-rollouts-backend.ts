@@ -45,6 +45,27 @@ export interface ScoreRolloutsOnBackendOptions extends ScoreRolloutsOptions {
 const ADVANTAGE_KEYS = new Set(['advEstimator', 'normAdvByStd', 'gamma']);
 
 /**
+ * What a backend chosen by `getBackend(kind)` is, for results and messages: the choice, the
+ * adapter, why `auto` fell back, and the precision of the `grpoClipKlLoss` op on it.
+ * @internal shared with the GRPO loop.
+ */
+export function backendReport(
+  kind: ComputeBackendKind,
+  chosen: Awaited<ReturnType<typeof import('@judgekit/webgpu').getBackend>>,
+): RolloutScoringBackend {
+  const sel = chosen.selection;
+  return {
+    requested: kind,
+    chosen: sel.chosen,
+    adapter: chosen.name === 'webgpu' ? chosen.adapterName : null,
+    fallbackReason: sel.fallbackReason,
+    computedBy: 'grpoClipKlLoss',
+    precision: chosen.name === 'webgpu' ? 'float32' : 'float64',
+    message: sel.message,
+  };
+}
+
+/**
  * @internal The `grpoClipKlLoss` options for verl settings of `grpoStep`: advantage settings are dropped
  * (advantages are computed on the CPU), defaults the kernel would not recognise by name
  * (`policyLoss: 'vanilla'`, `entropyCoeff: 0`) are dropped, `reference` maps to the kernel's
@@ -104,16 +125,7 @@ export async function scoreRolloutsOnBackend(
   };
   const chosen = await webgpu.getBackend(kind, adapter === undefined ? {} : { adapter });
   try {
-    const sel = chosen.selection;
-    const report: RolloutScoringBackend = {
-      requested: kind,
-      chosen: sel.chosen,
-      adapter: chosen.name === 'webgpu' ? chosen.adapterName : null,
-      fallbackReason: sel.fallbackReason,
-      computedBy: 'grpoClipKlLoss',
-      precision: chosen.name === 'webgpu' ? 'float32' : 'float64',
-      message: sel.message,
-    };
+    const report = backendReport(kind, chosen);
     onBackendSelected?.(report);
     const r = await webgpu.runOp('grpoClipKlLoss', inputs, { backend: chosen, options: opOptions });
     const metrics: Record<string, number> = {
