@@ -36,7 +36,14 @@ import {
   writeRunInfo,
 } from '@judgekit/pipelines';
 import { combineArg } from './combine-arg.js';
-import { apiKeyFromEnv, flagChecker, throwIfProblems, withRedactedErrors } from './flag-checks.js';
+import {
+  apiKeyFromEnv,
+  flagChecker,
+  throwIfProblems,
+  withRedactedErrors,
+  FAILURE_POLICIES,
+  EXTRACTIONS,
+} from './flag-checks.js';
 import { isJuryEval, juryEvalCommand } from './jury-command.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
@@ -85,7 +92,6 @@ settings that change a judgment (model, endpoint, template, parsing, generation,
 is refused before anything is written. Ctrl-C stops scheduling and keeps what finished.
 `;
 
-const POLICIES = ['count-separately', 'as-tie', 'drop'] as const;
 /** Flags that name a data source or a judge; without any of them `eval` runs the embedded default. */
 const EMBEDDED_EXCLUSIVE = [
   'data',
@@ -96,7 +102,6 @@ const EMBEDDED_EXCLUSIVE = [
   'api-key-env',
   'cache',
 ] as const;
-const EXTRACTIONS = ['reward', 'pandalm-inference', 'pandalm-qwen3-inference', 'judgelm-benchmark'] as const;
 
 const FLAGS = {
   data: { type: 'string' },
@@ -428,7 +433,8 @@ export async function evalCommand(args: string[], io: CliIo): Promise<number> {
   const maxFailureRate = c.num('max-parse-failure-rate', 0, 1);
   const parseMode = c.oneOf('mode', ['strict', 'lenient'] as const) ?? 'strict';
   const extraction = c.oneOf('extraction', EXTRACTIONS);
-  const failurePolicy = c.oneOf('failure-policy', POLICIES) ?? (embedded ? 'as-tie' : 'count-separately');
+  const failurePolicy =
+    c.oneOf('failure-policy', FAILURE_POLICIES) ?? (embedded ? 'as-tie' : 'count-separately');
   let combine: string | undefined;
   const combineName = c.str('combine');
   if (combineName !== undefined) {

@@ -5,6 +5,17 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
 
+/** `--failure-policy` values (how parse failures enter the metrics). */
+export const FAILURE_POLICIES = ['count-separately', 'as-tie', 'drop'] as const;
+
+/** `--extraction` values (which upstream JudgeLRM reading strict parsing copies). */
+export const EXTRACTIONS = [
+  'reward',
+  'pandalm-inference',
+  'pandalm-qwen3-inference',
+  'judgelm-benchmark',
+] as const;
+
 /** Option specs as `node:util` `parseArgs` takes them. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
 

@@ -37,7 +37,14 @@ import {
   redactor,
   summaryLine,
 } from './eval-command.js';
-import { apiKeyFromEnv, flagChecker, throwIfProblems, withRedactedErrors } from './flag-checks.js';
+import {
+  apiKeyFromEnv,
+  flagChecker,
+  throwIfProblems,
+  withRedactedErrors,
+  FAILURE_POLICIES,
+  EXTRACTIONS,
+} from './flag-checks.js';
 import { type CliIo, UsageError } from './usage-error.js';
 
 export const JURY_USAGE = `usage: judgekit eval --data <file|dir> --format pandalm|judgelm|llmbar|judgebench --template <id>
@@ -68,8 +75,6 @@ setting is refused before anything is written.
 `;
 
 const RULES = ['majority', 'mean-score', 'weighted'] as const;
-const POLICIES = ['count-separately', 'as-tie', 'drop'] as const;
-const EXTRACTIONS = ['reward', 'pandalm-inference', 'pandalm-qwen3-inference', 'judgelm-benchmark'] as const;
 
 const FLAGS = {
   data: { type: 'string' },
@@ -308,7 +313,7 @@ export async function juryEvalCommand(args: string[], io: CliIo): Promise<number
   const seed = int('seed', 0, 2 ** 32 - 1) ?? 0;
   const parseMode = oneOf('mode', ['strict', 'lenient'] as const) ?? 'strict';
   const extraction = oneOf('extraction', EXTRACTIONS);
-  const failurePolicy = oneOf('failure-policy', POLICIES) ?? 'count-separately';
+  const failurePolicy = oneOf('failure-policy', FAILURE_POLICIES) ?? 'count-separately';
   const secrets = [
     ...sharedEndpoints.flatMap((e) => e.secrets),
     ...specs.flatMap((s) => s.endpoints.flatMap((e) => e.secrets)),

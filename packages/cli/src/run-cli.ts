@@ -8,7 +8,7 @@ import { loadJudgekitPlugin, summarizeResultsFile, writeEvaluationReport } from 
 import { startRewardServerFromArgs } from '@judgekit/rewards';
 import { InvalidArgumentError } from '@judgekit/core';
 import { combineArg } from './combine-arg.js';
-import { intFlag, parseFlags as parse } from './flag-checks.js';
+import { intFlag, parseFlags as parse, FAILURE_POLICIES } from './flag-checks.js';
 import { openInBrowser } from './open-in-browser.js';
 import { cliVersion, evalCommand, summaryLine } from './eval-command.js';
 import { extractPluginArgs } from './plugin-args.js';
@@ -51,8 +51,6 @@ function oneOf<T extends string>(values: Values, name: string, allowed: readonly
   return v as T;
 }
 
-const POLICIES = ['count-separately', 'as-tie', 'drop'] as const;
-
 async function reportCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(
     args,
@@ -74,7 +72,7 @@ async function reportCommand(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError('expected one results.jsonl file (judgekit report <results.jsonl>)');
   const file = positionals[0]!;
-  const failurePolicy = oneOf(values, 'failure-policy', POLICIES);
+  const failurePolicy = oneOf(values, 'failure-policy', FAILURE_POLICIES);
   const resamples = intFlag(values.resamples, 'resamples', 1, 1e7) ?? 1000;
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 0;
   const { result, info, truncatedLine } = await summarizeResultsFile(file, {
